@@ -1,0 +1,80 @@
+"""Engines for the two supported databases, each set up for a gateway's access pattern.
+
+SQLite (the default, a single file) gets WAL so readers never wait for the writer, foreign keys,
+a busy timeout so concurrent writers queue instead of failing, and ``synchronous=NORMAL`` (durable
+at every checkpoint, safe against corruption; the WAL default). PostgreSQL is reached through
+psycopg 3 with sessions pinned to UTC and a pre-ping so a restarted server costs a reconnect, not a
+failed request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+
+DEFAULT_URL = "sqlite:///./clientgate.db"
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Accept ``postgres://`` and ``postgresql://`` URLs and route them to psycopg 3."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if not (parsed.drivername.startswith("sqlite") or parsed.drivername == "postgresql+psycopg"):
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}: use sqlite:/// or postgresql://"
+        )
+    return parsed
+
+
+def is_sqlite(engine_or_url: Engine | URL) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else engine_or_url
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bool = False) -> Engine:
+    parsed = normalize_url(url)
+    if is_sqlite(parsed):
+        return _sqlite_engine(parsed, pool_size=pool_size, echo=echo)
+    return sa.create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"options": "-c timezone=UTC"},
+        echo=echo,
+    )
+
+
+def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
+    if url.database in (None, "", ":memory:"):
+        raise ValueError("an in-memory SQLite database cannot be shared by the gateway: use a file")
+    engine = sa.create_engine(
+        url,
+        poolclass=sa.pool.QueuePool,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        echo=echo,
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would defer BEGIN until the first write, which
+        # lets two writers both read and then deadlock on upgrade; take control of BEGIN instead.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine

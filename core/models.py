@@ -1,0 +1,304 @@
+"""The tables of the client store.
+
+One schema serves all five dialects: a client row holds the union of every vendor's fields, and
+the dialects choose which of them they show. The services read and write these tables through
+SQLAlchemy Core (``Model.__table__``), never through ORM sessions: a gateway request is a single
+statement or two, and the ORM's identity map and unit of work would cost more than the query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlmodel import Field, SQLModel
+
+# SQLite only auto-increments an ``INTEGER PRIMARY KEY``; PostgreSQL gets 64-bit ids.
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+JSONDoc = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+UTCDateTime = sa.DateTime(timezone=True)
+
+NAME_MAX = 255
+SHORT_MAX = 50
+EMAIL_MAX = 255
+URL_MAX = 2048
+TEXT_MAX = 65_535
+SLUG_MAX = 100
+
+
+def _id(**kw: Any) -> Any:
+    return Field(default=None, sa_column=sa.Column(ID, primary_key=True, autoincrement=True), **kw)
+
+
+def _fk(target: str, *, ondelete: str, nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_column=sa.Column(
+            ID, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        ),
+    )
+
+
+def _ts() -> Any:
+    return Field(sa_column=sa.Column(UTCDateTime, nullable=False))
+
+
+def _text(length: int | None = None, *, nullable: bool = True) -> Any:
+    type_ = sa.String(length) if length else sa.Text()
+    return Field(default=None, sa_column=sa.Column(type_, nullable=nullable))
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenants"
+
+    id: int | None = _id()
+    name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False, unique=True))
+    created_at: datetime = _ts()
+
+
+class Workspace(SQLModel, table=True):
+    """A tenant's workspace: Outlign's ``company_id`` and GitScrum's ``company_slug``."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "slug", name="uq_workspaces_tenant_slug"),
+        sa.Index(
+            "uq_workspaces_one_default",
+            "tenant_id",
+            unique=True,
+            sqlite_where=sa.text("is_default"),
+            postgresql_where=sa.text("is_default"),
+        ),
+    )
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    slug: str = Field(sa_column=sa.Column(sa.String(SLUG_MAX), nullable=False))
+    name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    is_default: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    created_at: datetime = _ts()
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key. Only the SHA-256 of the secret is kept; ``prefix`` identifies it to people."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE", index=True)
+    workspace_id: int | None = _fk("workspaces.id", ondelete="CASCADE", nullable=True)
+    name: str | None = _text(NAME_MAX)
+    prefix: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    key_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+
+
+class ClientCategory(SQLModel, table=True):
+    __tablename__ = "client_categories"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "name", name="uq_client_categories_tenant_name"),
+        sa.Index(
+            "uq_client_categories_one_default",
+            "tenant_id",
+            unique=True,
+            sqlite_where=sa.text("is_default"),
+            postgresql_where=sa.text("is_default"),
+        ),
+    )
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    is_default: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    created_at: datetime = _ts()
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "clients"
+    __table_args__ = (
+        # Every list is scoped by tenant first; these cover each offered filter and sort with the
+        # id tie-break, so a page is an index range scan rather than a sort of the whole tenant.
+        sa.Index("ix_clients_tenant_id", "tenant_id", "id"),
+        sa.Index("ix_clients_tenant_workspace", "tenant_id", "workspace_id", "id"),
+        sa.Index("ix_clients_tenant_created", "tenant_id", "created_at", "id"),
+        sa.Index("ix_clients_tenant_updated", "tenant_id", "updated_at", "id"),
+        sa.Index("ix_clients_tenant_name", "tenant_id", "name", "id"),
+        sa.Index("ix_clients_tenant_phone", "tenant_id", "phone", "id"),
+        sa.Index("ix_clients_tenant_status", "tenant_id", "status", "id"),
+        sa.Index("ix_clients_tenant_industry", "tenant_id", "industry", "id"),
+        sa.Index("ix_clients_tenant_category", "tenant_id", "category_id", "id"),
+        sa.CheckConstraint("status IN ('active', 'inactive')", name="ck_clients_status"),
+    )
+
+    id: int | None = _id()
+    uuid: str = Field(sa_column=sa.Column(sa.String(36), nullable=False, unique=True))
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    workspace_id: int = _fk("workspaces.id", ondelete="RESTRICT")
+    category_id: int = _fk("client_categories.id", ondelete="RESTRICT")
+    name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    status: str = Field(
+        default="active", sa_column=sa.Column(sa.String(16), nullable=False)
+    )
+    description: str | None = _text()
+    notes: str | None = _text()
+    email: str | None = _text(EMAIL_MAX)
+    phone: str | None = _text(SHORT_MAX)
+    website: str | None = _text(URL_MAX)
+    address: str | None = _text()
+    contact_person: str | None = _text(NAME_MAX)
+    industry: str | None = _text(NAME_MAX)
+    vat: str | None = _text(SHORT_MAX)
+    billing_street: str | None = _text(NAME_MAX)
+    billing_city: str | None = _text(NAME_MAX)
+    billing_state: str | None = _text(NAME_MAX)
+    billing_zip: str | None = _text(SHORT_MAX)
+    billing_country: str | None = _text(NAME_MAX)
+    billing_invoice_due_days: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    shipping_street: str | None = _text(NAME_MAX)
+    shipping_city: str | None = _text(NAME_MAX)
+    shipping_state: str | None = _text(NAME_MAX)
+    shipping_zip: str | None = _text(SHORT_MAX)
+    shipping_country: str | None = _text(NAME_MAX)
+    metadata_: dict | None = Field(
+        default=None, sa_column=sa.Column("metadata", JSONDoc, nullable=False)
+    )
+    projects_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    jobs_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    active_jobs_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    invoices_total: Decimal = Field(
+        default=Decimal(0),
+        sa_column=sa.Column(sa.Numeric(14, 2), nullable=False, server_default="0"),
+    )
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ClientTag(SQLModel, table=True):
+    """A client's tags in the order they were given."""
+
+    __tablename__ = "client_tags"
+    __table_args__ = (sa.UniqueConstraint("client_id", "title", name="uq_client_tags_title"),)
+
+    client_id: int = Field(
+        sa_column=sa.Column(
+            ID, sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    position: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True))
+    title: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+
+
+class ClientUser(SQLModel, table=True):
+    """A person attached to a client: its users and contacts, one of them the account owner.
+
+    ``kind`` is ``user`` (may sign in) or ``contact`` (an address book entry). Email addresses are
+    unique within a tenant, compared case-insensitively through ``email_key``.
+    """
+
+    __tablename__ = "client_users"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "email_key", name="uq_client_users_tenant_email"),
+        sa.Index(
+            "uq_client_users_one_owner",
+            "client_id",
+            unique=True,
+            sqlite_where=sa.text("is_owner"),
+            postgresql_where=sa.text("is_owner"),
+        ),
+        sa.CheckConstraint("kind IN ('user', 'contact')", name="ck_client_users_kind"),
+    )
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    client_id: int | None = _fk("clients.id", ondelete="CASCADE", nullable=True, index=True)
+    kind: str = Field(default="user", sa_column=sa.Column(sa.String(16), nullable=False))
+    first_name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    last_name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    email: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
+    email_key: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
+    is_owner: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    created_at: datetime = _ts()
+
+
+class CustomField(SQLModel, table=True):
+    """A tenant-defined client field, addressed by ``name`` in request bodies."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "name", name="uq_custom_fields_name"),)
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    name: str = Field(sa_column=sa.Column(sa.String(SLUG_MAX), nullable=False))
+    label: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    required: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    created_at: datetime = _ts()
+
+
+class ClientCustomValue(SQLModel, table=True):
+    __tablename__ = "client_custom_values"
+
+    client_id: int = Field(
+        sa_column=sa.Column(
+            ID, sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    field_id: int = Field(
+        sa_column=sa.Column(
+            ID, sa.ForeignKey("custom_fields.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    value: str | None = _text()
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email waiting for the mailer (written in the same transaction as what caused it)."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (sa.Index("ix_outbox_emails_pending", "sent_at", "id"),)
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    client_id: int | None = _fk("clients.id", ondelete="SET NULL", nullable=True)
+    kind: str = Field(sa_column=sa.Column(sa.String(50), nullable=False))
+    to_email: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
+    to_name: str | None = _text(NAME_MAX)
+    subject: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    attempts: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    last_error: str | None = _text()
+
+
+metadata = SQLModel.metadata
+
+tenants = Tenant.__table__
+workspaces = Workspace.__table__
+api_keys = ApiKey.__table__
+categories = ClientCategory.__table__
+clients = Client.__table__
+client_tags = ClientTag.__table__
+client_users = ClientUser.__table__
+custom_fields = CustomField.__table__
+custom_values = ClientCustomValue.__table__
+outbox = OutboxEmail.__table__

@@ -1,0 +1,72 @@
+"""Emails the store owes, written in the same transaction as the change that caused them.
+
+A separate mailer (``clientgate mailer``) delivers pending rows; nothing is ever sent from inside
+a request, so a slow or failing mail server cannot slow or fail an API call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from . import models as m
+from .clock import now
+from .scope import Scope
+
+if TYPE_CHECKING:
+    from .clients import Person
+    from .store import Store
+
+WELCOME_SUBJECT = "Welcome to your client account"
+WELCOME_BODY = (
+    "Hello {name},\n\n"
+    "An account has been created for you as the primary contact of {company}.\n"
+)
+
+
+class Outbox:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def enqueue_welcome(self, conn: sa.Connection, scope: Scope, client_id: int,
+                        person: Person) -> None:
+        company = conn.execute(
+            sa.select(m.clients.c.name).where(m.clients.c.id == client_id)
+        ).scalar_one()
+        conn.execute(
+            m.outbox.insert().values(
+                tenant_id=scope.tenant_id, client_id=client_id, kind="client_welcome",
+                to_email=person.email, to_name=person.full_name, subject=WELCOME_SUBJECT,
+                body=WELCOME_BODY.format(name=person.full_name, company=company),
+                created_at=now(),
+            )
+        )
+
+    def pending(self, limit: int = 100, *, tenant_id: int | None = None) -> list[dict]:
+        o = m.outbox.c
+        stmt = sa.select(m.outbox).where(o.sent_at.is_(None)).order_by(o.id).limit(limit)
+        if tenant_id is not None:
+            stmt = stmt.where(o.tenant_id == tenant_id)
+        with self._store.read() as conn:
+            return [r._asdict() for r in conn.execute(stmt)]
+
+    def all(self, *, tenant_id: int) -> list[dict]:
+        o = m.outbox.c
+        with self._store.read() as conn:
+            return [r._asdict() for r in conn.execute(
+                sa.select(m.outbox).where(o.tenant_id == tenant_id).order_by(o.id))]
+
+    def mark_sent(self, email_id: int) -> None:
+        self._mark(email_id, sent_at=now(), last_error=None)
+
+    def mark_failed(self, email_id: int, error: str) -> None:
+        self._mark(email_id, last_error=error[:2000])
+
+    def _mark(self, email_id: int, **values: Any) -> None:
+        o = m.outbox
+        with self._store.write() as conn:
+            conn.execute(
+                o.update().where(o.c.id == email_id)
+                .values(attempts=o.c.attempts + 1, **values)
+            )

@@ -1,0 +1,128 @@
+"""The store's own checks on client values, applied whatever dialect the values came through.
+
+Dialects validate first, with their vendor's rules and messages; these checks are the floor that
+keeps any input from reaching the database in a form it would reject (an over-long string on
+PostgreSQL, a NUL byte, an out-of-range integer), so bad input is an ``Invalid``, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from . import models as m
+from .errors import Invalid
+
+STATUSES = ("active", "inactive")
+INT32_MAX = 2**31 - 1
+ID_MAX = 2**63 - 1
+METADATA_MAX_BYTES = 65_535
+
+_STRING_LIMITS: dict[str, int] = {
+    "name": m.NAME_MAX,
+    "description": m.TEXT_MAX,
+    "notes": m.TEXT_MAX,
+    "email": m.EMAIL_MAX,
+    "phone": m.SHORT_MAX,
+    "website": m.URL_MAX,
+    "address": m.TEXT_MAX,
+    "contact_person": m.NAME_MAX,
+    "industry": m.NAME_MAX,
+    "vat": m.SHORT_MAX,
+    "billing_street": m.NAME_MAX,
+    "billing_city": m.NAME_MAX,
+    "billing_state": m.NAME_MAX,
+    "billing_zip": m.SHORT_MAX,
+    "billing_country": m.NAME_MAX,
+    "shipping_street": m.NAME_MAX,
+    "shipping_city": m.NAME_MAX,
+    "shipping_state": m.NAME_MAX,
+    "shipping_zip": m.SHORT_MAX,
+    "shipping_country": m.NAME_MAX,
+}
+_COUNTS = ("projects_count", "jobs_count", "active_jobs_count")
+WRITABLE = frozenset(
+    {*_STRING_LIMITS, "status", "workspace_id", "category_id", "metadata",
+     "billing_invoice_due_days", "invoices_total", *_COUNTS}
+)
+NOT_NULL = frozenset({"name", "status", "workspace_id", "category_id", "metadata",
+                      "invoices_total", *_COUNTS})
+
+
+def clean_string(value: Any, limit: int) -> str | None:
+    """The code for what is wrong with a string value, or ``None`` when it is acceptable."""
+    if not isinstance(value, str):
+        return "invalid"
+    if "\x00" in value:
+        return "invalid"
+    if len(value) > limit:
+        return "max_length"
+    return None
+
+
+def check_values(values: Mapping[str, Any], *, creating: bool) -> None:
+    """Raise ``Invalid`` listing every field of ``values`` the store cannot hold."""
+    errors: dict[str, list[str]] = {}
+    unknown = values.keys() - WRITABLE
+    if unknown:
+        raise ValueError(f"not writable client fields: {sorted(unknown)}")
+    if creating and not values.get("name"):
+        errors["name"] = ["required"]
+    for key, value in values.items():
+        if value is None:
+            if key in NOT_NULL:
+                errors[key] = ["required"]
+            continue
+        code = _check(key, value)
+        if code:
+            errors[key] = [code]
+    if errors:
+        raise Invalid(errors)
+
+
+def _check(key: str, value: Any) -> str | None:
+    if key in _STRING_LIMITS:
+        return clean_string(value, _STRING_LIMITS[key])
+    if key == "status":
+        return None if value in STATUSES else "invalid"
+    if key in ("workspace_id", "category_id"):
+        return None if valid_id(value) else "unknown"
+    if key in ("billing_invoice_due_days", *_COUNTS):
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT32_MAX
+        return None if ok else "invalid"
+    if key == "invoices_total":
+        ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+        return None if ok and abs(Decimal(value)) < Decimal(10) ** 12 else "invalid"
+    if key == "metadata":
+        return _check_metadata(value)
+    return None
+
+
+def _check_metadata(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "invalid"
+    try:
+        encoded = orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return "invalid"
+    if b"\\u0000" in encoded or len(encoded) > METADATA_MAX_BYTES:
+        return "invalid" if b"\\u0000" in encoded else "max_length"
+    return None
+
+
+def valid_id(value: Any) -> bool:
+    """Whether ``value`` can be a row id at all (anything else cannot exist, so is not found)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
+
+
+def clean_tags(tags: Iterable[Any]) -> list[str]:
+    """Tags in their given order, without repeats; ``Invalid`` on anything but short strings."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        if clean_string(tag, m.NAME_MAX) or not tag.strip():
+            raise Invalid.one("tags", "invalid")
+        seen.setdefault(tag, None)
+    return list(seen)
