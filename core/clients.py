@@ -17,7 +17,7 @@ from . import models as m
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
 from .projection import ALL, Projection
-from .queries import ClientQuery, Page, conditions, order_by, scoped
+from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, scoped
 from .scope import Scope
 from .values import check_values, clean_string, clean_tags, valid_id
 
@@ -55,6 +55,10 @@ def key_clause(id: Any = None, uuid: Any = None) -> sa.ColumnElement[bool]:
     return c.uuid == canonical
 
 
+def _key(id: Any = None, uuid: Any = None) -> Any:
+    return id if id is not None else uuid
+
+
 class Clients:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -65,13 +69,16 @@ class Clients:
         self, scope: Scope, *, id: Any = None, uuid: Any = None, projection: Projection = ALL
     ) -> dict:
         with self._store.read() as conn:
-            return self._fetch_one(conn, scope, key_clause(id, uuid), projection)
+            return self._fetch_one(conn, scope, key_clause(id, uuid), projection, _key(id, uuid))
 
     def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL) -> Page:
         where = conditions(scope, query)
         with self._store.read() as conn:
             if query.workspace_id is not None:
                 self._check_workspace(conn, scope, query.workspace_id)
+            if query.offset > MAX_OFFSET:
+                return Page(items=[], total=self._count(conn, where) if query.with_total else None,
+                            offset=query.offset, limit=query.limit)
             stmt = projection.select.where(*where).order_by(*order_by(query.sort))
             if query.limit is not None:
                 stmt = stmt.limit(query.limit)
@@ -83,8 +90,7 @@ class Clients:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
                     total = len(items)
                 else:
-                    count = sa.select(sa.func.count()).select_from(m.clients).where(*where)
-                    total = conn.execute(count).scalar_one()
+                    total = self._count(conn, where)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     def stream(
@@ -181,7 +187,7 @@ class Clients:
         clean = clean_tags(tags) if tags is not None else None
         key = key_clause(id, uuid)
         with self._store.write() as conn:
-            client_id = self._locate(conn, scope, key)
+            client_id = self._locate(conn, scope, key, _key(id, uuid))
             if "category_id" in values:
                 values["category_id"] = self._category(conn, scope, values["category_id"])
             fields = (
@@ -209,7 +215,7 @@ class Clients:
         where = key_clause(**key)
         u = m.client_users.c
         with self._store.write() as conn:
-            client_id = self._locate(conn, scope, where)
+            client_id = self._locate(conn, scope, where, _key(**key))
             user = None
             if valid_id(user_id):
                 user = conn.execute(
@@ -245,17 +251,22 @@ class Clients:
                 m.clients.delete().where(*scoped(scope), where).returning(c.id)
             ).scalar_one_or_none()
         if deleted is None:
-            raise NotFound("client", id if id is not None else uuid)
+            raise NotFound("client", _key(id, uuid))
         return deleted
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _count(self, conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> int:
+        stmt = sa.select(sa.func.count()).select_from(m.clients).where(*where)
+        return conn.execute(stmt).scalar_one()
+
     def _fetch_one(
-        self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool], proj: Projection
+        self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool], proj: Projection,
+        key: Any = None,
     ) -> dict:
         rows = self._rows(conn, proj.select.where(*scoped(scope), where), proj)
         if not rows:
-            raise NotFound("client")
+            raise NotFound("client", key)
         return rows[0]
 
     def _rows(self, conn: sa.Connection, stmt: sa.Select, proj: Projection) -> list[dict]:
@@ -287,12 +298,14 @@ class Clients:
 
     def require(self, conn: sa.Connection, scope: Scope, client_id: Any) -> int:
         """Check inside an open transaction that ``client_id`` is a client of the scope."""
-        return self._locate(conn, scope, key_clause(id=client_id))
+        return self._locate(conn, scope, key_clause(id=client_id), client_id)
 
-    def _locate(self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool]) -> int:
+    def _locate(
+        self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool], key: Any = None
+    ) -> int:
         found = conn.execute(sa.select(c.id).where(*scoped(scope), where)).scalar_one_or_none()
         if found is None:
-            raise NotFound("client")
+            raise NotFound("client", key)
         return found
 
     def _check_workspace(self, conn: sa.Connection, scope: Scope, workspace_id: Any) -> int:

@@ -7,6 +7,7 @@ upgrade through its own write lock.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ def _config(connection: sa.Connection | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()  # type: ignore[return-value]
 

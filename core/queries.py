@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from . import models as m
+from .errors import Invalid
+from .models import TEXT_MAX
 from .scope import Scope
+from .values import clean_string
 
 SEARCHABLE = {
     "name": m.clients.c.name,
@@ -31,6 +34,9 @@ SORTABLE = {
     "updated_at": m.clients.c.updated_at,
 }
 MAX_LIMIT = 1000
+#: Past this offset no tenant has rows; larger offsets are answered without asking the database
+#: (PostgreSQL's OFFSET is a bigint).
+MAX_OFFSET = 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,10 @@ class ClientQuery:
             raise ValueError(f"cannot search clients by {sorted(unknown)}")
         if self.offset < 0 or (self.limit is not None and not 0 < self.limit <= MAX_LIMIT):
             raise ValueError("offset must be >= 0 and limit between 1 and 1000")
+        for name in ("search", "industry"):
+            value = getattr(self, name)
+            if value is not None and clean_string(value, TEXT_MAX):
+                raise Invalid.one(name, clean_string(value, TEXT_MAX) or "invalid")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,130 @@
+"""The contract a dialect implements, and the shared translation of errors into it.
+
+A dialect is a ``Dialect`` subclass instance. Its attributes:
+
+``name``
+    URL prefix (``/<name>``), registry key and OpenAPI file name (``openapi/<name>.yaml``).
+``vendor``, ``seed``
+    The vendor's name and the seed document (``../shared/seeds``) the dialect reproduces.
+``accepts_form``
+    Capability: request bodies may be ``application/x-www-form-urlencoded`` or
+    ``multipart/form-data`` (decoded as PHP does) as well as JSON. Off by default.
+``other_content_types``
+    What a body of any other content type means: ``"reject"`` (415, the default), ``"ignore"``
+    (no input, as Laravel treats it) or ``"json"`` (parsed as JSON anyway, as ``req.json()`` does
+    in a Next.js route).
+``routes()``
+    The Starlette routes, relative to the mount; handlers are wrapped with
+    ``gateway.calls.endpoint`` so they are authenticated.
+``render(error, scope)``
+    The vendor's response for a ``gateway.errors.ApiError``: the only place a dialect writes an
+    error body.
+``field_names`` and ``store_messages(field, code)``
+    How the store's field names and error codes (``core.errors``) read in the vendor's words.
+
+Everything else (mapping store, marshmallow and routing errors to ``ApiError``) is shared here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import marshmallow
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+from starlette.types import Scope
+
+from core import errors as store_errors
+from gateway import errors as api
+
+OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+class Dialect:
+    name: ClassVar[str]
+    vendor: ClassVar[str]
+    seed: ClassVar[str]
+    accepts_form: ClassVar[bool] = False
+    other_content_types: ClassVar[str] = "reject"
+    #: Store field name -> the vendor's field name, for store validation errors.
+    field_names: ClassVar[Mapping[str, str]] = {}
+
+    def routes(self) -> list[BaseRoute]:
+        raise NotImplementedError
+
+    def render(self, error: api.ApiError, scope: Scope) -> Response:
+        raise NotImplementedError
+
+    def store_message(self, field: str, code: str) -> str:
+        """The vendor's message for a store error ``code`` on the vendor field ``field``."""
+        return f"{field} is {code.replace('_', ' ')}"
+
+    # -- shared mechanics --------------------------------------------------------------------
+
+    @property
+    def spec_path(self) -> Path:
+        return OPENAPI_DIR / f"{self.name}.yaml"
+
+    def error_response(self, exc: Exception, scope: Scope) -> Response:
+        return self.render(self.translate(exc), scope)
+
+    def translate(self, exc: Exception) -> api.ApiError:
+        """Map any exception to the ``ApiError`` it means (most specific first)."""
+        if isinstance(exc, api.ApiError):
+            return exc
+        if isinstance(exc, store_errors.NotFound):
+            return api.NotFound(resource=exc.resource, key=exc.key)
+        if isinstance(exc, store_errors.Invalid):
+            return api.ValidationFailed(self.store_errors(exc.errors))
+        if isinstance(exc, marshmallow.ValidationError):
+            return api.ValidationFailed(flatten(exc.messages))
+        if isinstance(exc, HTTPException):
+            return _http(exc)
+        return api.ServerError()
+
+    def store_errors(self, errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for field, codes in errors.items():
+            wire = self.wire_field(field)
+            out.setdefault(wire, []).extend(self.store_message(wire, code) for code in codes)
+        return out
+
+    def wire_field(self, field: str) -> str:
+        if field in self.field_names:
+            return self.field_names[field]
+        head, _, rest = field.partition(".")
+        if head == "custom_fields" and rest:
+            return rest
+        return field
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+
+def _http(exc: HTTPException) -> api.ApiError:
+    if exc.status_code == 404:
+        return api.NotFound(resource="route")
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return api.MethodNotAllowed("", [m.strip() for m in allowed.split(",") if m.strip()])
+    error = api.ApiError(exc.detail)
+    error.status = exc.status_code
+    return error
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as ``{"tags.0": [...]}``, the dotted form vendors use."""
+    if isinstance(messages, list):
+        return {prefix or "_schema": [str(m) for m in messages]}
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        if key == "_schema":
+            name = prefix or "_schema"
+        else:
+            name = f"{prefix}.{key}" if prefix else str(key)
+        for field, msgs in flatten(value, name).items():
+            out.setdefault(field, []).extend(msgs)
+    return out

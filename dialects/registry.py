@@ -1,0 +1,30 @@
+"""The dialects the gateway can mount: the in-tree ones, then any installed through the
+``clientgate.dialects`` entry-point group (each entry point names a ``Dialect`` instance)."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from .base import Dialect
+from .outlign import dialect as outlign
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign,)}
+
+
+def available() -> dict[str, Dialect]:
+    found = dict(DIALECTS)
+    for ep in entry_points(group="clientgate.dialects"):
+        if ep.name not in found:
+            found[ep.name] = ep.load()
+    return found
+
+
+def load(names: list[str] | None = None) -> list[Dialect]:
+    """The dialects to mount: ``names`` in order, or every available one."""
+    found = available()
+    if not names:
+        return list(found.values())
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise KeyError(f"unknown dialect(s): {', '.join(unknown)}; known: {', '.join(found)}")
+    return [found[n] for n in names]

@@ -1,0 +1,1 @@
+"""The ASGI gateway: settings, authentication, middleware, health checks and the CLI."""

@@ -1,0 +1,63 @@
+"""Bearer API-key authentication, resolved once per request to a ``Principal``.
+
+Resolved keys are remembered per process for ``key_cache_seconds`` (keyed by the key's hash,
+never its text), so the hot path costs a dict lookup instead of a database round trip. Unknown
+keys are never cached: a flood of random keys cannot grow memory.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from starlette.requests import Request
+
+from core.keys import Principal, hash_key
+
+from .errors import Unauthenticated
+from .execution import Executor
+
+MAX_CACHED = 10_000
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+class Authenticator:
+    def __init__(self, executor: Executor, ttl: float) -> None:
+        self._executor = executor
+        self._store = executor.store
+        self._ttl = ttl
+        self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+
+    async def __call__(self, request: Request) -> Principal:
+        token = bearer_token(request)
+        if token is None:
+            raise Unauthenticated("missing")
+        digest = hash_key(token)
+        hit = self._cache.get(digest)
+        now = time.monotonic()
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        principal = await self._executor.run(self._store.keys.resolve, token)
+        if principal is None:
+            self._cache.pop(digest, None)
+            raise Unauthenticated("unknown")
+        if self._ttl > 0:
+            self._cache[digest] = (principal, now + self._ttl)
+            self._cache.move_to_end(digest)
+            while len(self._cache) > MAX_CACHED:
+                self._cache.popitem(last=False)
+        return principal
+
+    def forget(self) -> None:
+        """Drop every remembered key (after a revocation in this process)."""
+        self._cache.clear()

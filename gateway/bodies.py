@@ -1,0 +1,141 @@
+"""Reading request bodies: size limit, JSON, and PHP-style form encoding.
+
+The limit is enforced while reading, before anything is parsed, whatever the declared
+Content-Length; a body over it ends the request with ``PayloadTooLarge``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.requests import Request
+
+from .errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+
+_BRACKETS = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
+
+
+async def read_bytes(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def is_json(mtype: str) -> bool:
+    return mtype == "application/json" or mtype.endswith("+json")
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object; an empty body is an empty object."""
+    if not raw.strip():
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return value
+
+
+def parse_form(raw: bytes) -> dict[str, Any]:
+    """An ``application/x-www-form-urlencoded`` body, decoded as PHP decodes it.
+
+    ``tags[]=a&tags[]=b`` and ``tags[0]=a&tags[1]=b`` (what ``http_build_query`` writes) both give
+    ``{"tags": ["a", "b"]}``; ``a[b]=c`` gives ``{"a": {"b": "c"}}``; a repeated plain key keeps
+    its last value.
+    """
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                          max_num_fields=10_000)
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("The request body is not a valid form.") from None
+    return form_fields(pairs)
+
+
+def form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Form fields as PHP builds ``$_POST`` from them (see ``parse_form``)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        match = _BRACKETS.match(key)
+        if not match:
+            result[key] = value
+            continue
+        name, path = match.group(1), re.findall(r"\[([^\[\]]*)\]", match.group(2))
+        _assign(result, [name, *path], value)
+    return {k: _listify(v) for k, v in result.items()}
+
+
+def _assign(target: dict[str, Any], path: list[str], value: str) -> None:
+    node = target
+    for i, part in enumerate(path[:-1]):
+        nxt = node.get(part)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[part] = nxt
+        node = nxt
+        if path[i + 1] == "":
+            path[i + 1] = str(len(node))
+    node[path[-1]] = value
+
+
+def _listify(value: Any) -> Any:
+    """Turn ``{"0": a, "1": b}`` (PHP's numbered keys) into ``[a, b]``, recursively."""
+    if not isinstance(value, dict):
+        return value
+    items = {k: _listify(v) for k, v in value.items()}
+    if items and all(k.isdigit() for k in items):
+        return [items[k] for k in sorted(items, key=int)]
+    return items
+
+
+async def read_body(request: Request, *, limit: int, form: bool, other: str) -> dict[str, Any]:
+    """The request body as a dict, by its content type.
+
+    ``form``: whether urlencoded and multipart bodies are accepted. ``other`` says what to do with
+    any other content type: ``"json"`` parses it as JSON anyway (as a Next.js route's
+    ``req.json()`` does), ``"ignore"`` treats it as no input (as Laravel does), ``"reject"`` is 415.
+    """
+    mtype = media_type(request)
+    if form and mtype == "multipart/form-data":
+        return await _multipart(request, limit)
+    raw = await read_bytes(request, limit)
+    if is_json(mtype):
+        return parse_json_object(raw)
+    if form and mtype == "application/x-www-form-urlencoded":
+        return parse_form(raw)
+    if not raw.strip():
+        return {}
+    if other == "json":
+        return parse_json_object(raw)
+    if other == "ignore":
+        return {}
+    raise UnsupportedMediaType(mtype or "none")
+
+
+async def _multipart(request: Request, limit: int) -> dict[str, Any]:
+    raw = await read_bytes(request, limit)
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form(max_files=0, max_fields=10_000)
+    except Exception as exc:  # python-multipart raises several unrelated types on bad input
+        raise BadRequest("The request body is not a valid form.") from exc
+    return form_fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])

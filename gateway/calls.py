@@ -1,0 +1,70 @@
+"""What a dialect endpoint receives: the request, its authenticated scope and the store.
+
+``@endpoint`` authenticates before the handler runs, so a dialect cannot forget to, and gives the
+handler a ``Call`` instead of a bare request.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.keys import Principal
+from core.scope import Scope
+from core.store import Store
+
+from .bodies import read_body
+
+T = TypeVar("T")
+
+
+class Call:
+    __slots__ = ("request", "principal", "scope", "gateway")
+
+    def __init__(self, request: Request, principal: Principal, gateway: Any) -> None:
+        self.request = request
+        self.principal = principal
+        self.scope = Scope(principal.tenant_id, principal.workspace_id)
+        self.gateway = gateway
+
+    @property
+    def store(self) -> Store:
+        return self.gateway.store
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.request.query_params)
+
+    def path(self, name: str) -> str:
+        return self.request.path_params[name]
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call where this gateway runs them (event loop or thread)."""
+        return await self.gateway.executor.run(fn, *args, **kwargs)
+
+    async def body(self) -> dict[str, Any]:
+        """The body as a dict, decoded as the dialect's capabilities say (``Dialect.bodies``)."""
+        dialect = self.request.scope["clientgate.dialect"]
+        return await read_body(
+            self.request,
+            limit=self.gateway.settings.max_body_bytes,
+            form=dialect.accepts_form,
+            other=dialect.other_content_types,
+        )
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    @functools.wraps(handler)
+    async def run(request: Request) -> Response:
+        gateway = request.app.state.gateway
+        principal = await gateway.authenticate(request)
+        return await handler(Call(request, principal, gateway))
+
+    return run

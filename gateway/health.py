@@ -1,0 +1,36 @@
+"""Liveness and readiness, outside every dialect and without authentication."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.requests import Request
+
+from core import migrate
+
+from .responses import JSON
+
+log = logging.getLogger("clientgate")
+
+
+async def healthz(request: Request) -> JSON:
+    """The process is up and serving."""
+    return JSON({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSON:
+    """The database answers and its schema is the one this code expects."""
+    gateway = request.app.state.gateway
+
+    def check() -> str | None:
+        gateway.store.ping()
+        return None if migrate.is_current(gateway.store.engine) else "schema is not up to date"
+
+    try:
+        problem = await gateway.executor.run(check)
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        log.warning("readiness check failed: %s", type(exc).__name__)
+        problem = "database unreachable"
+    if problem:
+        return JSON({"status": "unavailable", "reason": problem}, status_code=503)
+    return JSON({"status": "ok"})

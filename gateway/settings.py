@@ -1,0 +1,77 @@
+"""Gateway settings, read from ``CLIENTGATE_*`` environment variables (CLI flags override them)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from core.db import DEFAULT_URL
+
+PREFIX = "CLIENTGATE_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the gateway cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting, with its environment variable ``CLIENTGATE_<NAME>``."""
+
+    database_url: str = DEFAULT_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    #: Connections per worker process kept open to the database.
+    pool_size: int = 10
+    #: Largest request body accepted, in bytes; larger ones get the dialect's 413.
+    max_body_bytes: int = 1_048_576
+    #: How long a resolved API key is remembered per process. A revoked key stops working on
+    #: every instance within this many seconds (at once on the instance that revoked it).
+    key_cache_seconds: float = 5.0
+    #: Run database calls on the event loop (``inline``) or in worker threads (``threads``).
+    #: ``auto`` is inline for SQLite, whose calls are microseconds of local I/O, and threads for
+    #: PostgreSQL, whose calls wait on the network.
+    db_calls: str = "auto"
+    #: Comma-separated dialect names to mount; empty mounts every registered dialect.
+    dialects: str = ""
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values).validated()
+
+    def validated(self) -> Settings:
+        if self.workers < 1 or self.pool_size < 1 or self.max_body_bytes < 1:
+            raise SettingsError("workers, pool_size and max_body_bytes must be at least 1")
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
+        if self.key_cache_seconds < 0:
+            raise SettingsError("key_cache_seconds must be >= 0")
+        if self.db_calls not in ("auto", "inline", "threads"):
+            raise SettingsError("db_calls must be auto, inline or threads")
+        return self
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes).validated()
+
+    @property
+    def dialect_names(self) -> list[str]:
+        return [n.strip() for n in self.dialects.split(",") if n.strip()]
+
+
+def _convert(name: str, type_: Any, raw: str) -> Any:
+    kind = type_ if isinstance(type_, type) else {"int": int, "float": float, "str": str}[type_]
+    try:
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
