@@ -1,4 +1,5 @@
-"""One route per path, dispatching on the method, so a 405 names every allowed method."""
+"""One route per path, dispatching on the method, so a 405 names every allowed method in the
+order the dialect declared them (Starlette's own 405 lists a set, in no stable order)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .errors import MethodNotAllowed
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
 
 def resource(path: str, **handlers: Endpoint) -> Route:
     """``resource("/clients/{id}", GET=get, PUT=put)``: HEAD follows GET, as in Starlette."""
     table = {method.upper(): h for method, h in handlers.items()}
     if "GET" in table:
-        table.setdefault("HEAD", table["GET"])
+        table = {"GET": table["GET"], "HEAD": table["GET"], **table}
+    allowed = list(table)
 
     async def dispatch(request: Request) -> Response:
-        # Route has already answered 405 (with an Allow header) for any method not in ``table``.
-        return await table[request.method](request)
+        handler = table.get(request.method)
+        if handler is None:
+            raise MethodNotAllowed(request.method, allowed)
+        return await handler(request)
 
     dispatch.__name__ = f"resource:{path}"
-    return Route(path, dispatch, methods=list(table))
+    return Route(path, dispatch, methods=ANY_METHOD)

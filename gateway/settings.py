@@ -38,6 +38,8 @@ class Settings:
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
     log_level: str = "info"
+    #: One log line per request (uvicorn's access log).
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -69,9 +71,19 @@ class Settings:
         return [n.strip() for n in self.dialects.split(",") if n.strip()]
 
 
+def _bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 def _convert(name: str, type_: Any, raw: str) -> Any:
-    kind = type_ if isinstance(type_, type) else {"int": int, "float": float, "str": str}[type_]
+    kind = type_ if isinstance(type_, type) else {"int": int, "float": float, "str": str,
+                                                  "bool": _bool}[type_]
     try:
         return kind(raw)
     except ValueError:
-        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
+        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {type_}") from None

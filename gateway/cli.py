@@ -1,0 +1,309 @@
+"""The ``clientgate`` command: serve the gateway and manage tenants, workspaces and keys.
+
+Every command that prints a record takes ``--json`` for scripts. Errors are one line on stderr
+and a non-zero exit: 2 for bad arguments, 1 for anything the store or the database refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+import sqlalchemy as sa
+
+from core import migrate
+from core.errors import Invalid, NotFound, StoreError
+from core.store import Store
+
+from .settings import PREFIX, Settings, SettingsError
+
+DEMO_TENANT = "demo"
+DEMO_WORKSPACE = "demo"
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # SQLite hands back naive datetimes; every stored timestamp is UTC.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def emit(args: argparse.Namespace, value: Any, *, table: Sequence[str] = ()) -> None:
+    """Print ``value`` as JSON with ``--json``, else as a table (lists) or key: value lines."""
+    if getattr(args, "json", False):
+        print(json.dumps(_plain(value), ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if isinstance(value, list):
+        grid = Table(*table, box=None, pad_edge=False)
+        for row in value:
+            grid.add_row(*("" if row.get(c) is None else str(_plain(row.get(c))) for c in table))
+        console.print(grid)
+    else:
+        for key, item in value.items():
+            console.print(f"{key}: {_plain(item)}", soft_wrap=True)
+
+
+# -- shared lookups -----------------------------------------------------------------------------
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.from_url(settings_from(args).database_url, pool_size=1)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {
+        f.name: getattr(args, f.name)
+        for f in fields(Settings)
+        if getattr(args, f.name, None) is not None
+    }
+    return Settings.from_env(**overrides)
+
+
+def find_tenant(store: Store, ref: str) -> dict:
+    """A tenant by name, or by id when ``ref`` is all digits and no tenant has that name."""
+    tenant = store.tenants.find(ref)
+    if tenant is None and ref.isdigit():
+        tenant = next((t for t in store.tenants.list() if t["id"] == int(ref)), None)
+    if tenant is None:
+        raise CliError(f"no tenant {ref!r}")
+    return tenant
+
+
+def find_workspace(store: Store, tenant_id: int, ref: str) -> dict:
+    for ws in store.workspaces.list(tenant_id):
+        if ws["slug"] == ref or str(ws["id"]) == ref:
+            return ws
+    raise CliError(f"no workspace {ref!r} in this tenant")
+
+
+def ensure_schema(store: Store) -> None:
+    migrate.upgrade(store.engine)
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    before = migrate.current(store.engine)
+    ensure_schema(store)
+    emit(args, {"from": before, "to": migrate.current(store.engine)})
+
+
+def provision(store: Store, tenant_name: str, workspace_slug: str) -> dict:
+    """The tenant and workspace (created if missing) and a new API key for them."""
+    tenant = store.tenants.find(tenant_name) or store.tenants.create(
+        tenant_name, workspace_slug=workspace_slug
+    )
+    workspace = next(
+        (w for w in store.workspaces.list(tenant["id"]) if w["slug"] == workspace_slug), None
+    ) or store.workspaces.create(tenant["id"], workspace_slug)
+    _, secret = store.keys.create(tenant["id"], name="init")
+    return {
+        "tenant": {"id": tenant["id"], "name": tenant["name"]},
+        "workspace": {"id": workspace["id"], "slug": workspace["slug"], "name": workspace["name"]},
+        "api_key": secret,
+    }
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    ensure_schema(store)
+    emit(args, provision(store, args.tenant, args.workspace))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = settings_from(args)
+    store = Store.from_url(settings.database_url, pool_size=1)
+    if not args.no_migrate:
+        ensure_schema(store)
+    if args.demo:
+        print_demo(store, settings)
+    store.dispose()
+    # Workers are separate processes that build the app from the environment.
+    for f in fields(Settings):
+        os.environ[PREFIX + f.name.upper()] = str(getattr(settings, f.name))
+    uvicorn.run(
+        "gateway.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        server_header=False,
+    )
+
+
+def print_demo(store: Store, settings: Settings) -> None:
+    """On first run, a demo tenant, workspace and key; every run, each dialect's base URL."""
+    from dialects import registry
+
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"clientgate on {base}  (database: {sa.make_url(settings.database_url).render_as_string()})")
+    if not store.tenants.list():
+        demo = provision(store, DEMO_TENANT, DEMO_WORKSPACE)
+        print(f"demo tenant {demo['tenant']['name']!r}, workspace {demo['workspace']['slug']!r} "
+              f"(company_id {demo['workspace']['id']})")
+        print(f"demo API key (shown once): {demo['api_key']}")
+    else:
+        print("an API key for the demo tenant: clientgate keys create --tenant demo")
+    for dialect in registry.load(settings.dialect_names):
+        print(f"  {dialect.vendor:<12} {base}/{dialect.name}")
+
+
+def cmd_tenants_create(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant = store.tenants.create(args.name, workspace_slug=args.workspace)
+    emit(args, tenant)
+
+
+def cmd_tenants_list(args: argparse.Namespace) -> None:
+    emit(args, open_store(args).tenants.list(), table=("id", "name", "created_at"))
+
+
+def cmd_workspaces_create(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant = find_tenant(store, args.tenant)
+    emit(args, store.workspaces.create(tenant["id"], args.slug, args.name))
+
+
+def cmd_workspaces_list(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant_id = find_tenant(store, args.tenant)["id"] if args.tenant else None
+    emit(args, store.workspaces.list(tenant_id),
+         table=("id", "tenant_id", "slug", "name", "is_default"))
+
+
+def cmd_keys_create(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant = find_tenant(store, args.tenant)
+    workspace_id = (
+        find_workspace(store, tenant["id"], args.workspace)["id"] if args.workspace else None
+    )
+    record, secret = store.keys.create(tenant["id"], workspace_id=workspace_id, name=args.name)
+    emit(args, {**record, "api_key": secret})
+
+
+def cmd_keys_list(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant_id = find_tenant(store, args.tenant)["id"] if args.tenant else None
+    emit(args, store.keys.list(tenant_id),
+         table=("id", "tenant_id", "workspace_id", "name", "prefix", "created_at", "revoked_at"))
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> None:
+    emit(args, open_store(args).keys.revoke(args.id))
+
+
+# -- parser -------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="clientgate", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", dest="database_url",
+                        help=f"database URL (default: ${PREFIX}DATABASE_URL or a SQLite file)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, fn: Callable[[argparse.Namespace], None], help: str,
+                parent: Any = sub, json_flag: bool = True) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help, description=help)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(func=fn)
+        return p
+
+    p = command("init", cmd_init, "create the schema, a tenant and workspace if missing, and a key")
+    p.add_argument("--tenant", default=DEMO_TENANT)
+    p.add_argument("--workspace", default=DEMO_WORKSPACE)
+
+    p = command("serve", cmd_serve, "run the gateway", json_flag=False)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int)
+    p.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    p.add_argument("--demo", action="store_true",
+                   help="on first run create a demo tenant and key; print every base URL")
+
+    command("migrate", cmd_migrate, "upgrade the database schema to this version")
+
+    group = sub.add_parser("tenants", help="manage tenants").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_tenants_create, "create a tenant with its default workspace",
+                group)
+    p.add_argument("name")
+    p.add_argument("--workspace", default="default", help="slug of its default workspace")
+    command("list", cmd_tenants_list, "list tenants", group)
+
+    group = sub.add_parser("workspaces", help="manage workspaces").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_workspaces_create, "create a workspace in a tenant", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("slug")
+    p.add_argument("--name")
+    p = command("list", cmd_workspaces_list, "list workspaces", group)
+    p.add_argument("--tenant", help="tenant name or id")
+
+    group = sub.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_keys_create, "create an API key (shown once)", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("--workspace", help="limit the key to this workspace (slug or id)")
+    p.add_argument("--name", help="a label to recognise the key by")
+    p = command("list", cmd_keys_list, "list API keys (never their secrets)", group)
+    p.add_argument("--tenant", help="tenant name or id")
+    p = command("revoke", cmd_keys_revoke, "revoke an API key", group)
+    p.add_argument("id", type=int)
+    return parser
+
+
+def describe(exc: Exception) -> str:
+    if isinstance(exc, NotFound):
+        return f"no {exc.resource} {exc.key!r}"
+    if isinstance(exc, Invalid):
+        return "; ".join(f"{field}: {', '.join(codes)}" for field, codes in exc.errors.items())
+    if isinstance(exc, sa.exc.OperationalError):
+        return f"database error: {str(exc.orig).strip().splitlines()[0]}"
+    return str(exc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (CliError, StoreError, SettingsError, ValueError, sa.exc.SQLAlchemyError) as exc:
+        print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
