@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, missing, pre_load, validate
+from starlette.types import Scope
 
 from gateway.responses import JSON
 
@@ -50,6 +51,31 @@ def summary(errors: dict[str, list[str]]) -> str:
     return f"{msgs[0]} (and {extra} more error{'s' if extra > 1 else ''})"
 
 
+#: What a store error code (``core.errors``) means as a Laravel rule; anything else is ``format``.
+STORE_RULES = {"required": "required", "taken": "unique", "max_length": "max.string",
+               "unknown": "exists"}
+
+
+def store_message(field: str, code: str, max: int = 255) -> str:
+    """The Laravel message for a store error ``code`` on ``field`` (``max``: the field's limit)."""
+    return message(STORE_RULES.get(code, "format"), field, max=max)
+
+
+def route(scope: Scope) -> str:
+    """The request path as Laravel names the route in messages: below the mount, no leading /."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return path.lstrip("/")
+
+
+def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
+    """The message of Laravel's ``MethodNotAllowedHttpException``."""
+    return (f"The {scope['method']} method is not supported for route {route(scope)}. "
+            f"Supported methods: {', '.join(allowed)}.")
+
+
 def message_body(text: str, status: int, headers: dict[str, str] | None = None) -> JSON:
     return JSON({"message": text}, status_code=status, headers=headers)
 
@@ -82,10 +108,11 @@ def _trim(value: Any) -> Any:
 
 def string(
     field: str, *, required: bool = False, max: int | None = None, nullable: bool = False,
-    data_key: str | None = None,
+    data_key: str | None = None, sometimes: bool = False,
 ) -> fields.String:
-    """A string rule: ``required|string|max:N`` (or ``nullable|string|max:N``)."""
-    null = message("required" if required else "string", field)
+    """A string rule: ``required|string|max:N`` (or ``nullable|string|max:N``); ``sometimes``
+    is ``sometimes|required|string|max:N``: optional, but not null or empty when sent."""
+    null = message("required" if required or sometimes else "string", field)
     return fields.String(
         required=required,
         allow_none=nullable,
