@@ -8,11 +8,15 @@ first: strings are trimmed and empty strings become null.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, missing, pre_load, validate
+from starlette.responses import Response
 from starlette.types import Scope
 
+from gateway import errors as api
 from gateway.responses import JSON
 
 MESSAGES = {
@@ -40,11 +44,16 @@ def message(rule: str, field: str, **params: Any) -> str:
     return MESSAGES[rule].format(attribute=attribute(field), **params)
 
 
-def summary(errors: dict[str, list[str]]) -> str:
-    """Laravel 9+'s top-level ``message``: the first error, then how many more there are."""
+#: The top-level ``message`` of every 422 up to Laravel 8 (and of an empty error bag since).
+GIVEN_DATA_INVALID = "The given data was invalid."
+
+
+def summary(errors: dict[str, list[str]], *, legacy: bool = False) -> str:
+    """Laravel 9+'s top-level ``message``: the first error, then how many more there are;
+    ``legacy``: Laravel 8 and earlier's fixed ``GIVEN_DATA_INVALID``."""
     msgs = [m for ms in errors.values() for m in ms]
-    if not msgs:
-        return "The given data was invalid."
+    if legacy or not msgs:
+        return GIVEN_DATA_INVALID
     extra = len(msgs) - 1
     if extra == 0:
         return msgs[0]
@@ -53,7 +62,7 @@ def summary(errors: dict[str, list[str]]) -> str:
 
 #: What a store error code (``core.errors``) means as a Laravel rule; anything else is ``format``.
 STORE_RULES = {"required": "required", "taken": "unique", "max_length": "max.string",
-               "unknown": "exists"}
+               "unknown": "exists", "not_member": "exists"}
 
 
 def store_message(field: str, code: str, max: int = 255) -> str:
@@ -84,6 +93,35 @@ def validation_body(text: str, errors: dict[str, list[str]]) -> JSON:
     return JSON({"message": text, "errors": errors}, status_code=422)
 
 
+#: What Laravel's exception handler says for these statuses when the app does not say otherwise.
+TEXTS = {401: "Unauthenticated.", 413: "The request body is too large.", 500: "Server Error"}
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorBodies:
+    """A Laravel app's JSON error bodies: ``{"message"}``, and ``{"message", "errors"}`` for a
+    422. A vendor fixes what differs: its own ``texts`` by status (a 401's above all), what a
+    missing resource's 404 says (``missing``; ``None`` gives Laravel's missing-route message),
+    and whether 422s carry the Laravel 8 fixed summary (``legacy_summary``)."""
+
+    missing: Callable[[api.NotFound], str | None]
+    texts: Mapping[int, str] = dataclass_field(default_factory=dict)
+    legacy_summary: bool = False
+
+    def render(self, error: api.ApiError, scope: Scope) -> Response:
+        if isinstance(error, api.ValidationFailed):
+            text = summary(error.errors, legacy=self.legacy_summary)
+            return validation_body(text, error.errors)
+        if isinstance(error, api.NotFound):
+            text = self.missing(error) or f"The route {route(scope)} could not be found."
+            return message_body(text, 404)
+        if isinstance(error, api.MethodNotAllowed):
+            return message_body(method_not_allowed(scope, error.allowed), 405,
+                                headers={"Allow": ", ".join(error.allowed)})
+        text = self.texts.get(error.status) or TEXTS.get(error.status)
+        return message_body(text or error.detail or TEXTS[500], error.status)
+
+
 class LaravelSchema(Schema):
     """Ignores unknown input (as ``$request->validate()`` does) after Laravel's input middleware."""
 
@@ -92,9 +130,12 @@ class LaravelSchema(Schema):
 
     @pre_load
     def trim_and_nullify(self, data: Any, **_: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        return {k: _trim(v) for k, v in data.items()}
+        return clean(data) if isinstance(data, dict) else data
+
+
+def clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Input as the controller sees it after Laravel's middleware (trimmed, "" as null)."""
+    return {k: _trim(v) for k, v in data.items()}
 
 
 def _trim(value: Any) -> Any:
@@ -158,5 +199,28 @@ def integer(
             "null": message("required" if required else "integer", field),
             "invalid": message("integer", field),
             "too_large": message("integer", field),
+        },
+    )
+
+
+def email(field: str, *, required: bool = False, max: int | None = None) -> fields.String:
+    """``required|email|max:N``."""
+    rule = string(field, required=required, max=max)
+    rule.validators.insert(0, validate.Email(error=message("email", field)))
+    return rule
+
+
+def choice(field: str, choices: tuple[str, ...], *, required: bool = False,
+           load_default: Any = missing) -> fields.String:
+    """``in:a,b,c`` (``required|in:...`` with ``required``)."""
+    return fields.String(
+        required=required,
+        load_default=load_default,
+        validate=validate.OneOf(choices, error=message("in", field)),
+        error_messages={
+            "required": message("required", field),
+            "null": message("required" if required else "in", field),
+            "invalid": message("in", field),
+            "invalid_utf8": message("in", field),
         },
     )
