@@ -102,24 +102,36 @@ class ErrorBodies:
     """A Laravel app's JSON error bodies: ``{"message"}``, and ``{"message", "errors"}`` for a
     422. A vendor fixes what differs: its own ``texts`` by status (a 401's above all), what a
     missing resource's 404 says (``missing``; ``None`` gives Laravel's missing-route message),
-    and whether 422s carry the Laravel 8 fixed summary (``legacy_summary``)."""
+    and whether 422s carry the Laravel 8 fixed summary (``legacy_summary``). An app whose
+    handler also writes an ``error`` word by status (GitScrum's) gives those as ``labels``."""
 
     missing: Callable[[api.NotFound], str | None]
     texts: Mapping[int, str] = dataclass_field(default_factory=dict)
     legacy_summary: bool = False
+    labels: Mapping[int, str] | None = None
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         if isinstance(error, api.ValidationFailed):
             text = summary(error.errors, legacy=self.legacy_summary)
-            return validation_body(text, error.errors)
+            return self.body(422, text, errors=error.errors)
         if isinstance(error, api.NotFound):
             text = self.missing(error) or f"The route {route(scope)} could not be found."
-            return message_body(text, 404)
+            return self.body(404, text)
         if isinstance(error, api.MethodNotAllowed):
-            return message_body(method_not_allowed(scope, error.allowed), 405,
-                                headers={"Allow": ", ".join(error.allowed)})
+            return self.body(405, method_not_allowed(scope, error.allowed),
+                             headers={"Allow": ", ".join(error.allowed)})
         text = self.texts.get(error.status) or TEXTS.get(error.status)
-        return message_body(text or error.detail or TEXTS[500], error.status)
+        return self.body(error.status, text or error.detail or TEXTS[500])
+
+    def body(self, status: int, text: str, *, errors: dict[str, list[str]] | None = None,
+             headers: dict[str, str] | None = None) -> JSON:
+        content: dict[str, Any] = {}
+        if self.labels is not None:
+            content["error"] = self.labels.get(status, "Error")
+        content["message"] = text
+        if errors is not None:
+            content["errors"] = errors
+        return JSON(content, status_code=status, headers=headers)
 
 
 class LaravelSchema(Schema):
