@@ -6,9 +6,10 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from .base import Dialect
+from .gitscrum import dialect as gitscrum
 from .outlign import dialect as outlign
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign,)}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign, gitscrum)}
 
 
 def available() -> dict[str, Dialect]:

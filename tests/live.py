@@ -1,0 +1,100 @@
+"""The gateway over real HTTP, for tests that use it as a client would: with curl.
+
+``live_server`` is a session fixture (import it into a test module or a ``conftest.py``): uvicorn
+serving ``create_app`` on a free 127.0.0.1 port, in a thread, against the test session's database
+(so it runs once on SQLite and once on PostgreSQL, and store calls run where they would in
+production: inline for SQLite, in worker threads for PostgreSQL).
+
+``curl(command, replace)`` runs a seed's curl example exactly as written but for the
+substitutions given (its base URL, its token placeholder, an example id), and returns the status
+and body. How curl reports (silently, with the status after the body) comes from a curlrc, so the
+command itself stays the seed's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import uvicorn
+
+from gateway.app import create_app
+from gateway.settings import Settings
+
+STARTUP_SECONDS = 15.0
+CURLRC = 'silent\nshow-error\nwrite-out = "\\n%{http_code}"\n'
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT, no trailing slash
+
+
+@dataclass(frozen=True)
+class CurlResult:
+    status: int
+    text: str
+
+    def json(self) -> Any:
+        return orjson.loads(self.text)
+
+
+def serve(database_url: str, **settings: Any) -> Iterator[LiveServer]:
+    """Serve the gateway until the generator is closed."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = Settings(database_url=database_url, port=port, key_cache_seconds=0, **settings)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning",
+                                           access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                              name=f"live-server-{port}")
+    thread.start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.01)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_SECONDS)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[LiveServer]:
+    yield from serve(database_url)
+
+
+def curl(command: str, replace: Mapping[str, str], *, timeout: float = 30.0) -> CurlResult:
+    """Run ``command`` (a shell command line, continuation backslashes and all) after replacing
+    each key of ``replace`` by its value; every key must occur in it."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    for old, new in replace.items():
+        if old not in command:
+            raise ValueError(f"{old!r} is not in the command")
+        command = command.replace(old, new)
+    with tempfile.TemporaryDirectory(prefix="clientgate-curl-") as home:
+        Path(home, ".curlrc").write_text(CURLRC)
+        env = {**os.environ, "CURL_HOME": home, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env,
+                              timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"curl failed ({done.returncode}): {done.stderr.strip()}")
+    text, _, status = done.stdout.rpartition("\n")
+    return CurlResult(int(status), text)
