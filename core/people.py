@@ -60,6 +60,16 @@ class Users:
         with self._store.read() as conn:
             return [r._asdict() for r in conn.execute(stmt.order_by(u.id))]
 
+    def find(self, scope: Scope, email: str) -> dict | None:
+        """The tenant's user or contact with this email (compared case-insensitively), if any."""
+        u = m.client_users.c
+        stmt = sa.select(*(u[k] for k in _USER_COLUMNS)).where(
+            u.tenant_id == scope.tenant_id, u.email_key == email.lower()
+        )
+        with self._store.read() as conn:
+            row = conn.execute(stmt).first()
+        return row._asdict() if row else None
+
 
 class CustomFields:
     def __init__(self, store: Store) -> None:

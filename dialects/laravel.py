@@ -192,11 +192,21 @@ class _StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
+#: PHP's integers: Laravel's ``integer`` rule (``filter_var(FILTER_VALIDATE_INT)``) fails outside.
+PHP_INT_MIN, PHP_INT_MAX = -(2**63), 2**63 - 1
+
+
 def integer(
     field: str, *, required: bool = False, min: int | None = None, max: int | None = None,
-    nullable: bool = False, load_default: Any = missing,
+    nullable: bool = False, load_default: Any = missing, php_int: bool = False,
 ) -> fields.Integer:
-    validators = []
+    """``integer`` (with ``min:``/``max:``); ``php_int``: a value beyond PHP's 64-bit integers
+    is not an integer, as in Laravel (by default it is left to later rules, e.g. ``exists``)."""
+    validators: list[Any] = []
+    if php_int:
+        validators.append(
+            validate.Range(PHP_INT_MIN, PHP_INT_MAX, error=message("integer", field))
+        )
     if min is not None:
         validators.append(validate.Range(min=min, error=message("min.numeric", field, min=min)))
     if max is not None:

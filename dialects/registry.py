@@ -7,9 +7,10 @@ from importlib.metadata import entry_points
 
 from .base import Dialect
 from .gitscrum import dialect as gitscrum
+from .growcrm import dialect as growcrm
 from .outlign import dialect as outlign
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign, gitscrum)}
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign, gitscrum, growcrm)}
 
 
 def available() -> dict[str, Dialect]:

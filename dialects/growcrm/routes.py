@@ -1,0 +1,175 @@
+"""Grow CRM's endpoints (seed 003): CRUD on clients and the tags, status and owner actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from starlette.responses import Response
+
+from core.errors import Invalid
+from core.models import EMAIL_MAX
+from core.scope import Scope
+from core.store import Store
+from core.values import clean_string
+from dialects.base import flatten
+from dialects.laravel import clean
+from gateway.calls import Call, endpoint
+from gateway.errors import NotFound, ValidationFailed
+from gateway.responses import JSON
+from gateway.routing import resource
+
+from .schemas import CREATE, FIELDS, LIST_QUERY, OWNER, STATUS, TAGS, UPDATE, render
+
+LISTED = "Clients retrieved successfully."
+RETRIEVED = "Client retrieved successfully."
+CREATED = "Client created successfully."
+UPDATED = "Client updated successfully."
+DELETED = "Client deleted successfully."
+TAGS_SET = "Client tags updated successfully."
+STATUS_SET = "Client status updated successfully."
+OWNER_SET = "Client account owner updated successfully."
+
+
+def client_id(call: Call) -> int:
+    raw = call.path("id")
+    if not (raw.isascii() and raw.isdigit()):
+        raise NotFound(resource="client", key=raw)
+    return int(raw)
+
+
+def answer(data: Any, message: str, status: int = 200) -> JSON:
+    return JSON({"data": data, "message": message}, status_code=status)
+
+
+# -- validation as Laravel reports it -----------------------------------------------------------
+
+
+def store_rules(store: Store, scope: Scope, data: dict[str, Any], *, creating: bool,
+                known: set[str]) -> dict[str, list[str]]:
+    """The rules the store enforces when writing (``unique``, ``exists``, required custom
+    fields), asked without writing: the ones ``data`` breaks, in store field names, for fields
+    not already in ``known`` errors."""
+    broken: dict[str, list[str]] = {}
+    email = data.get("email")
+    if creating and "email" not in known and clean_string(email, EMAIL_MAX) is None:
+        user = store.users.find(scope, email)
+        if user is not None and user["kind"] != "contact":
+            broken["primary_user.email"] = ["taken"]
+    category = data.get("client_categoryid")
+    if "client_categoryid" not in known and category is not None:
+        if int(category) not in {c["id"] for c in store.categories.list(scope.tenant_id)}:
+            broken["category_id"] = ["unknown"]
+    for field in store.custom_fields.list(scope.tenant_id):
+        if field["required"] and data.get(field["name"]) is None:
+            broken[f"custom_fields.{field['name']}"] = ["required"]
+    return broken
+
+
+async def refusal(call: Call, errors: dict[str, list[str]], body: dict[str, Any], *,
+                  key: int | None = None, rules: str | None = None) -> ValidationFailed:
+    """Laravel resolves the client ``key`` before validating (an unknown id is a 404 whatever
+    the body), then reports every broken rule at once: with ``rules`` (``create`` or
+    ``update``), the store's among them."""
+    if key is not None:
+        await call.run(call.store.clients.require, call.scope, key)
+    if rules:
+        broken = await call.run(store_rules, call.store, call.scope, clean(body),
+                                creating=rules == "create", known=set(errors))
+        dialect = call.request.scope["clientgate.dialect"]
+        for field, messages in dialect.store_errors(broken).items():
+            errors.setdefault(field, messages)
+    return ValidationFailed(errors)
+
+
+async def checked(call: Call, schema: Schema, body: dict[str, Any], *, key: int | None = None,
+                  rules: str | None = None) -> Any:
+    try:
+        return schema.load(body)
+    except ValidationError as exc:
+        raise await refusal(call, flatten(exc.messages), body, key=key, rules=rules) from None
+
+
+async def written(call: Call, body: dict[str, Any], rules: str, write: Callable[..., dict],
+                  *args: Any, **kwargs: Any) -> dict:
+    """Run a create or update; a store refusal is reported with every other broken rule."""
+    try:
+        return await call.run(write, *args, **kwargs)
+    except Invalid as exc:
+        errors = call.request.scope["clientgate.dialect"].store_errors(exc.errors)
+        raise await refusal(call, errors, body, rules=rules) from None
+
+
+# -- endpoints ----------------------------------------------------------------------------------
+
+
+@endpoint
+async def list_clients(call: Call) -> Response:
+    listing = LIST_QUERY.load(call.query)
+    page = await call.run(call.store.clients.list, call.scope, listing.query, FIELDS)
+    return JSON({"data": [render(r) for r in page.items], "meta": listing.meta(page.total or 0),
+                 "message": LISTED})
+
+
+@endpoint
+async def create_client(call: Call) -> Response:
+    body = await call.body()
+    new = await checked(call, CREATE, body, rules="create")
+    row = await written(
+        call, body, "create", call.store.clients.create, call.scope, new.values, tags=new.tags,
+        custom_values=clean(body), primary_user=new.person, send_welcome=new.send_email,
+        projection=FIELDS,
+    )
+    return answer(render(row), CREATED, 201)
+
+
+@endpoint
+async def get_client(call: Call) -> Response:
+    row = await call.run(call.store.clients.get, call.scope, id=client_id(call),
+                         projection=FIELDS)
+    return answer(render(row), RETRIEVED)
+
+
+@endpoint
+async def update_client(call: Call) -> Response:
+    key = client_id(call)
+    body = await call.body()
+    values = await checked(call, UPDATE, body, key=key, rules="update")
+    row = await written(
+        call, body, "update", call.store.clients.update, call.scope, id=key, values=values,
+        custom_values=clean(body), projection=FIELDS,
+    )
+    return answer(render(row), UPDATED)
+
+
+@endpoint
+async def delete_client(call: Call) -> Response:
+    deleted = await call.run(call.store.clients.delete, call.scope, id=client_id(call))
+    return answer({"id": deleted}, DELETED)
+
+
+def action(schema: Schema, write: Callable[[Store], Callable[..., dict]], message: str
+           ) -> Callable:
+    """``PUT /api/clients/{id}/<action>``: one validated value, one store call, the client."""
+
+    @endpoint
+    async def run(call: Call) -> Response:
+        key = client_id(call)
+        value = await checked(call, schema, await call.body(), key=key)
+        row = await call.run(write(call.store), call.scope, value, id=key, projection=FIELDS)
+        return answer(render(row), message)
+
+    return run
+
+
+ROUTES = [
+    resource("/api/clients", GET=list_clients, POST=create_client),
+    resource("/api/clients/{id}", GET=get_client, PATCH=update_client, DELETE=delete_client),
+    resource("/api/clients/{id}/tags",
+             PUT=action(TAGS, lambda s: s.clients.set_tags, TAGS_SET)),
+    resource("/api/clients/{id}/status",
+             PUT=action(STATUS, lambda s: s.clients.set_status, STATUS_SET)),
+    resource("/api/clients/{id}/owner",
+             PUT=action(OWNER, lambda s: s.clients.set_owner, OWNER_SET)),
+]
