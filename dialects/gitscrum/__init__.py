@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
 from starlette.routing import BaseRoute
-from starlette.types import Scope
 
 from dialects.base import Dialect
-from gateway.errors import ApiError
 
 from . import errors, routes
 
@@ -21,14 +18,11 @@ class GitScrum(Dialect):
     other_content_types = "ignore"
     field_names = {"workspace_id": "company_slug"}
 
+    render = staticmethod(errors.render)
+    store_message = staticmethod(errors.store_message)
+
     def routes(self) -> list[BaseRoute]:
         return routes.ROUTES
-
-    def render(self, error: ApiError, scope: Scope) -> Response:
-        return errors.render(error, scope)
-
-    def store_message(self, field: str, code: str) -> str:
-        return errors.store_message(field, code)
 
 
 dialect = GitScrum()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from core.scope import Scope
 from tests.live import curl
 
 from .common import BASE, FIELDS, LIST, STAMP, make
@@ -45,16 +46,10 @@ def seed_client(client, tenant, slug="acme") -> dict:
     """The seed's "Acme Corp", with its 5 projects and 125000 invoiced (set in the store)."""
     created = make(client, tenant, slug=slug, **ACME)
     tenant.store.clients.update(
-        scope_of(tenant), uuid=created["uuid"],
+        Scope(tenant.id), uuid=created["uuid"],
         values={"projects_count": 5, "invoices_total": Decimal("125000.00")},
     )
     return {**created, "projects_count": 5, "invoices_total": 125000}
-
-
-def scope_of(tenant):
-    from core.scope import Scope
-
-    return Scope(tenant.id)
 
 
 def test_list_clients_returns_all_clients_in_the_workspace(client, tenant, acme):
