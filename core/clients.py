@@ -1,7 +1,9 @@
 """The client service: everything a dialect can do to a client, scoped, validated, transactional.
 
 Clients are addressed by ``id`` (integer) or ``uuid``; a key that cannot exist (a negative id, a
-malformed uuid) is simply not found. Every statement carries the caller's ``Scope``.
+malformed uuid) is simply not found. Every statement carries the caller's ``Scope``. Statements
+run through ``core.sql`` (compiled once per shape, executed on raw connections): this is the
+gateway's hot path.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -17,14 +19,17 @@ from . import models as m
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
 from .projection import ALL, Projection
-from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, scoped
+from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope
+from .sql import Session
 from .values import check_values, clean_string, clean_tags, valid_id
 
 if TYPE_CHECKING:
     from .store import Store
 
 c = m.clients.c
+u = m.client_users.c
+bp = sa.bindparam
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,57 +45,85 @@ class Person:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-def key_clause(id: Any = None, uuid: Any = None) -> sa.ColumnElement[bool]:
-    """The WHERE term for one client, or ``NotFound`` if the key cannot name any client."""
-    if id is not None:
-        if not valid_id(id):
-            raise NotFound("client", id)
-        return c.id == id
-    if not isinstance(uuid, str):
-        raise NotFound("client", uuid)
-    try:
-        canonical = str(uuidlib.UUID(uuid))
-    except ValueError:
-        raise NotFound("client", uuid) from None
-    return c.uuid == canonical
+class Key(NamedTuple):
+    """One client, by ``id`` or ``uuid``, checked to be able to exist at all."""
+
+    column: str
+    value: Any
+
+    @classmethod
+    def of(cls, id: Any = None, uuid: Any = None) -> Key:
+        if id is not None:
+            if not valid_id(id):
+                raise NotFound("client", id)
+            return cls("id", id)
+        if not isinstance(uuid, str):
+            raise NotFound("client", uuid)
+        try:
+            return cls("uuid", str(uuidlib.UUID(uuid)))
+        except ValueError:
+            raise NotFound("client", uuid) from None
 
 
-def _key(id: Any = None, uuid: Any = None) -> Any:
-    return id if id is not None else uuid
+def scoped(scope: Scope, **extra: Any) -> dict[str, Any]:
+    """Bind values for the scope terms (see ``queries.scope_terms``)."""
+    values = {"tenant_id": scope.tenant_id, **extra}
+    if scope.workspace_id is not None:
+        values["scope_workspace_id"] = scope.workspace_id
+    return values
+
+
+def scope_terms(limited: bool) -> list[sa.ColumnElement[bool]]:
+    terms = [c.tenant_id == bp("tenant_id")]
+    if limited:
+        terms.append(c.workspace_id == bp("scope_workspace_id"))
+    return terms
 
 
 class Clients:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._sql = store.sql
 
     # -- reading ---------------------------------------------------------------------------
 
     def get(
         self, scope: Scope, *, id: Any = None, uuid: Any = None, projection: Projection = ALL
     ) -> dict:
-        with self._store.read() as conn:
-            return self._fetch_one(conn, scope, key_clause(id, uuid), projection, _key(id, uuid))
+        key = Key.of(id, uuid)
+        with self._sql.read() as s:
+            return self._fetch(s, scope, key, projection, id if id is not None else uuid)
 
     def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL) -> Page:
-        where = conditions(scope, query)
-        with self._store.read() as conn:
+        limited = scope.workspace_id is not None
+        form = shape(query)
+        values = scoped(scope, **window(query))
+        with self._sql.snapshot() as s:
             if query.workspace_id is not None:
-                self._check_workspace(conn, scope, query.workspace_id)
+                self._check_workspace(s, scope, query.workspace_id)
             if query.offset > MAX_OFFSET:
-                return Page(items=[], total=self._count(conn, where) if query.with_total else None,
-                            offset=query.offset, limit=query.limit)
-            stmt = projection.select.where(*where).order_by(*order_by(query.sort))
-            if query.limit is not None:
-                stmt = stmt.limit(query.limit)
-            if query.offset:
-                stmt = stmt.offset(query.offset)
-            items = self._rows(conn, stmt, projection)
+                items: list[dict] = []
+            else:
+                items = s.rows(
+                    ("list", projection, form, limited),
+                    lambda: projection.select.where(*scope_terms(limited), *conditions(query))
+                    .order_by(*order_by(query.sort))
+                    .limit(bp("limit") if query.limit is not None else None)
+                    .offset(bp("offset") if query.offset else None),
+                    values,
+                )
+                self._attach(s, items, projection)
             total = None
             if query.with_total:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
                     total = len(items)
                 else:
-                    total = self._count(conn, where)
+                    total = s.scalar(
+                        ("count", form, limited),
+                        lambda: sa.select(sa.func.count()).select_from(m.clients)
+                        .where(*scope_terms(limited), *conditions(query)),
+                        values,
+                    )
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     def stream(
@@ -101,21 +134,28 @@ class Clients:
         Keyset paging (``id > last``) keeps memory flat and never holds a transaction open while
         the caller sends the previous batch to a slow client.
         """
-        where = conditions(scope, query)
-        with self._store.read() as conn:
-            if query.workspace_id is not None:
-                self._check_workspace(conn, scope, query.workspace_id)
-        after = 0
+        limited = scope.workspace_id is not None
+        form = shape(query)
+        if query.workspace_id is not None:
+            with self._sql.read() as s:
+                self._check_workspace(s, scope, query.workspace_id)
+        values = scoped(scope, **window(query), batch=batch, after=0)
         while True:
-            stmt = projection.select.where(*where, c.id > after).order_by(c.id).limit(batch)
-            with self._store.read() as conn:
-                rows = self._rows(conn, stmt, projection)
+            with self._sql.read() as s:
+                rows = s.rows(
+                    ("stream", projection, form, limited),
+                    lambda: projection.select.where(
+                        *scope_terms(limited), *conditions(query), c.id > bp("after")
+                    ).order_by(c.id).limit(bp("batch")),
+                    values,
+                )
+                self._attach(s, rows, projection)
             if not rows:
                 return
             yield rows
             if len(rows) < batch:
                 return
-            after = rows[-1]["id"]
+            values["after"] = rows[-1]["id"]
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -135,15 +175,17 @@ class Clients:
         values = dict(values)
         check_values(values, creating=True)
         clean = clean_tags(tags) if tags is not None else []
-        with self._store.write() as conn:
-            values["workspace_id"] = self._writable_workspace(conn, scope, values.get("workspace_id"))
-            values["category_id"] = self._category(conn, scope, values.get("category_id"))
+        if primary_user:
+            _check_person(primary_user)
+        with self._sql.write() as s:
+            values["workspace_id"] = self._writable_workspace(s, scope, values.get("workspace_id"))
+            values["category_id"] = self._category(s, scope, values.get("category_id"))
             fields = (
-                self._custom_fields(conn, scope, custom_values, creating=True)
+                self._custom_fields(s, scope, custom_values)
                 if custom_values is not None
                 else {}
             )
-            user = self._check_person(conn, scope, primary_user) if primary_user else None
+            contact = self._existing_contact(s, scope, primary_user) if primary_user else None
             if primary_user:
                 values.setdefault("email", primary_user.email)
                 values.setdefault("contact_person", primary_user.full_name)
@@ -157,16 +199,21 @@ class Clients:
                 "updated_at": stamp,
                 **values,
             }
-            client_id = conn.execute(
-                m.clients.insert().values(row).returning(c.id)
-            ).scalar_one()
-            self._replace_tags(conn, client_id, clean)
-            self._write_custom_values(conn, client_id, fields)
+            columns = tuple(sorted(row))
+            client_id = s.scalar(
+                ("insert", columns),
+                lambda: m.clients.insert()
+                .values({k: bp(f"v_{k}") for k in columns})
+                .returning(c.id),
+                {f"v_{k}": v for k, v in row.items()},
+            )
+            self._insert_tags(s, client_id, clean)
+            self._write_custom_values(s, client_id, fields)
             if primary_user:
-                self._attach_owner(conn, scope, client_id, primary_user, user, stamp)
+                self._attach_owner(s, scope, client_id, primary_user, contact, stamp)
                 if send_welcome:
-                    self._store.outbox.enqueue_welcome(conn, scope, client_id, primary_user)
-            return self._fetch_one(conn, scope, c.id == client_id, projection)
+                    self._store.outbox.enqueue_welcome(s, scope, client_id, primary_user)
+            return self._fetch(s, scope, Key("id", client_id), projection, client_id)
 
     def update(
         self,
@@ -185,252 +232,308 @@ class Clients:
             raise ValueError("a client cannot move between workspaces")
         check_values(values, creating=False)
         clean = clean_tags(tags) if tags is not None else None
-        key = key_clause(id, uuid)
-        with self._store.write() as conn:
-            client_id = self._locate(conn, scope, key, _key(id, uuid))
+        key = Key.of(id, uuid)
+        with self._sql.write() as s:
+            client_id = self._locate(s, scope, key, id if id is not None else uuid)
             if "category_id" in values:
-                values["category_id"] = self._category(conn, scope, values["category_id"])
+                values["category_id"] = self._category(s, scope, values["category_id"])
             fields = (
-                self._custom_fields(conn, scope, custom_values, creating=False)
+                self._custom_fields(s, scope, custom_values)
                 if custom_values is not None
                 else {}
             )
-            values["updated_at"] = now()
-            conn.execute(m.clients.update().where(c.id == client_id).values(values))
+            self._touch(s, client_id, values)
             if clean is not None:
-                self._replace_tags(conn, client_id, clean)
-            self._write_custom_values(conn, client_id, fields)
-            return self._fetch_one(conn, scope, c.id == client_id, projection)
+                s.execute(("tags_clear",),
+                          lambda: m.client_tags.delete()
+                          .where(m.client_tags.c.client_id == bp("client_id")),
+                          {"client_id": client_id})
+                self._insert_tags(s, client_id, clean)
+            self._write_custom_values(s, client_id, fields)
+            return self._fetch(s, scope, Key("id", client_id), projection, client_id)
 
-    def set_tags(self, scope: Scope, tags: list[Any], *, projection: Projection = ALL, **key: Any) -> dict:
+    def set_tags(self, scope: Scope, tags: list[Any], *, projection: Projection = ALL,
+                 **key: Any) -> dict:
         return self.update(scope, tags=tags, projection=projection, **key)
 
-    def set_status(self, scope: Scope, status: str, *, projection: Projection = ALL, **key: Any) -> dict:
+    def set_status(self, scope: Scope, status: str, *, projection: Projection = ALL,
+                   **key: Any) -> dict:
         return self.update(scope, values={"status": status}, projection=projection, **key)
 
     def set_owner(
         self, scope: Scope, user_id: Any, *, projection: Projection = ALL, **key: Any
     ) -> dict:
         """Make one of the client's own users its account owner (and so its contact person)."""
-        where = key_clause(**key)
-        u = m.client_users.c
-        with self._store.write() as conn:
-            client_id = self._locate(conn, scope, where, _key(**key))
-            user = None
-            if valid_id(user_id):
-                user = conn.execute(
-                    sa.select(u.id, u.first_name, u.last_name, u.email).where(
-                        u.id == user_id, u.client_id == client_id, u.tenant_id == scope.tenant_id
-                    )
-                ).first()
-            if user is None:
+        where = Key.of(**key)
+        asked = key.get("id", key.get("uuid"))
+        with self._sql.write() as s:
+            client_id = self._locate(s, scope, where, asked)
+            users = s.rows(
+                ("member",),
+                lambda: sa.select(u.id, u.first_name, u.last_name, u.email).where(
+                    u.id == bp("user_id"), u.client_id == bp("client_id"),
+                    u.tenant_id == bp("tenant_id"),
+                ),
+                {"user_id": user_id, "client_id": client_id, "tenant_id": scope.tenant_id},
+            ) if valid_id(user_id) else []
+            if not users:
                 raise Invalid.one("owner", "not_member")
+            user = users[0]
             # Clear first: at most one owner per client is a unique index, checked per statement.
-            conn.execute(
-                m.client_users.update()
-                .where(u.client_id == client_id, u.is_owner)
-                .values(is_owner=False)
-            )
-            conn.execute(m.client_users.update().where(u.id == user.id).values(is_owner=True))
-            conn.execute(
-                m.clients.update()
-                .where(c.id == client_id)
-                .values(
-                    contact_person=f"{user.first_name} {user.last_name}".strip(),
-                    email=user.email,
-                    updated_at=now(),
-                )
-            )
-            return self._fetch_one(conn, scope, c.id == client_id, projection)
+            s.execute(("owner_clear",),
+                      lambda: m.client_users.update()
+                      .where(u.client_id == bp("client_id"), u.is_owner)
+                      .values(is_owner=False),
+                      {"client_id": client_id})
+            s.execute(("owner_set",),
+                      lambda: m.client_users.update().where(u.id == bp("user_id"))
+                      .values(is_owner=True),
+                      {"user_id": user["id"]})
+            self._touch(s, client_id, {
+                "contact_person": f"{user['first_name']} {user['last_name']}".strip(),
+                "email": user["email"],
+            })
+            return self._fetch(s, scope, Key("id", client_id), projection, client_id)
 
     def delete(self, scope: Scope, *, id: Any = None, uuid: Any = None) -> int:
         """Delete a client with its tags, users and custom values; returns its integer id."""
-        where = key_clause(id, uuid)
-        with self._store.write() as conn:
-            deleted = conn.execute(
-                m.clients.delete().where(*scoped(scope), where).returning(c.id)
-            ).scalar_one_or_none()
+        key = Key.of(id, uuid)
+        limited = scope.workspace_id is not None
+        with self._sql.write() as s:
+            deleted = s.scalar(
+                ("delete", key.column, limited),
+                lambda: m.clients.delete()
+                .where(*scope_terms(limited), c[key.column] == bp("key"))
+                .returning(c.id),
+                scoped(scope, key=key.value),
+            )
         if deleted is None:
-            raise NotFound("client", _key(id, uuid))
+            raise NotFound("client", id if id is not None else uuid)
         return deleted
+
+    def require(self, scope: Scope, client_id: Any) -> None:
+        """``NotFound`` unless ``client_id`` is a client the scope can reach."""
+        with self._sql.read() as s:
+            self._locate(s, scope, Key.of(id=client_id), client_id)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _count(self, conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> int:
-        stmt = sa.select(sa.func.count()).select_from(m.clients).where(*where)
-        return conn.execute(stmt).scalar_one()
+    def _fetch(self, s: Session, scope: Scope, key: Key, proj: Projection, asked: Any) -> dict:
+        limited = scope.workspace_id is not None
+        row = s.one(
+            ("get", proj, key.column, limited),
+            lambda: proj.select.where(*scope_terms(limited), c[key.column] == bp("key")),
+            scoped(scope, key=key.value),
+        )
+        if row is None:
+            raise NotFound("client", asked)
+        if proj.tags or proj.custom_fields:
+            self._attach(s, [row], proj)
+        return row
 
-    def _fetch_one(
-        self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool], proj: Projection,
-        key: Any = None,
-    ) -> dict:
-        rows = self._rows(conn, proj.select.where(*scoped(scope), where), proj)
-        if not rows:
-            raise NotFound("client", key)
-        return rows[0]
+    def _attach(self, s: Session, rows: list[dict], proj: Projection) -> None:
+        """Add tags and custom field values to ``rows``, one query each, if the projection asks."""
+        if not rows or not (proj.tags or proj.custom_fields):
+            return
+        by_id = {r["id"]: r for r in rows}
+        ids = {f"id_{i}": cid for i, cid in enumerate(by_id)}
+        params = [bp(name) for name in ids]
+        if proj.tags:
+            t = m.client_tags.c
+            for r in rows:
+                r["tags"] = []
+            for row in s.rows(
+                ("tags", len(ids)),
+                lambda: sa.select(t.client_id, t.title).where(t.client_id.in_(params))
+                .order_by(t.client_id, t.position),
+                ids,
+            ):
+                by_id[row["client_id"]]["tags"].append(row["title"])
+        if proj.custom_fields:
+            v, f = m.custom_values.c, m.custom_fields.c
+            for r in rows:
+                r["custom_fields"] = {}
+            for row in s.rows(
+                ("custom", len(ids)),
+                lambda: sa.select(v.client_id, f.name, v.value)
+                .join(m.custom_fields, f.id == v.field_id).where(v.client_id.in_(params)),
+                ids,
+            ):
+                by_id[row["client_id"]]["custom_fields"][row["name"]] = row["value"]
 
-    def _rows(self, conn: sa.Connection, stmt: sa.Select, proj: Projection) -> list[dict]:
-        keys = proj.keys
-        rows = [dict(zip(keys, r, strict=True)) for r in conn.execute(stmt)]
-        if rows and (proj.tags or proj.custom_fields):
-            by_id = {r["id"]: r for r in rows}
-            if proj.tags:
-                for r in rows:
-                    r["tags"] = []
-                t = m.client_tags.c
-                for cid, title in conn.execute(
-                    sa.select(t.client_id, t.title)
-                    .where(t.client_id.in_(by_id))
-                    .order_by(t.client_id, t.position)
-                ):
-                    by_id[cid]["tags"].append(title)
-            if proj.custom_fields:
-                for r in rows:
-                    r["custom_fields"] = {}
-                v, f = m.custom_values.c, m.custom_fields.c
-                for cid, name, value in conn.execute(
-                    sa.select(v.client_id, f.name, v.value)
-                    .join(m.custom_fields, f.id == v.field_id)
-                    .where(v.client_id.in_(by_id))
-                ):
-                    by_id[cid]["custom_fields"][name] = value
-        return rows
-
-    def require(self, conn: sa.Connection, scope: Scope, client_id: Any) -> int:
-        """Check inside an open transaction that ``client_id`` is a client of the scope."""
-        return self._locate(conn, scope, key_clause(id=client_id), client_id)
-
-    def _locate(
-        self, conn: sa.Connection, scope: Scope, where: sa.ColumnElement[bool], key: Any = None
-    ) -> int:
-        found = conn.execute(sa.select(c.id).where(*scoped(scope), where)).scalar_one_or_none()
+    def _locate(self, s: Session, scope: Scope, key: Key, asked: Any) -> int:
+        limited = scope.workspace_id is not None
+        found = s.scalar(
+            ("locate", key.column, limited),
+            lambda: sa.select(c.id).where(*scope_terms(limited), c[key.column] == bp("key")),
+            scoped(scope, key=key.value),
+        )
         if found is None:
-            raise NotFound("client", key)
+            raise NotFound("client", asked)
         return found
 
-    def _check_workspace(self, conn: sa.Connection, scope: Scope, workspace_id: Any) -> int:
+    def _touch(self, s: Session, client_id: int, values: Mapping[str, Any]) -> None:
+        row = {**values, "updated_at": now()}
+        columns = tuple(sorted(row))
+        s.execute(
+            ("update", columns),
+            lambda: m.clients.update().where(c.id == bp("client_id"))
+            .values({k: bp(f"v_{k}") for k in columns}),
+            {"client_id": client_id, **{f"v_{k}": v for k, v in row.items()}},
+        )
+
+    def _check_workspace(self, s: Session, scope: Scope, workspace_id: Any) -> int:
+        w = m.workspaces.c
         if valid_id(workspace_id) and scope.allows_workspace(workspace_id):
-            w = m.workspaces.c
-            found = conn.execute(
-                sa.select(w.id).where(w.id == workspace_id, w.tenant_id == scope.tenant_id)
-            ).scalar_one_or_none()
+            found = s.scalar(
+                ("workspace",),
+                lambda: sa.select(w.id).where(w.id == bp("id"), w.tenant_id == bp("tenant_id")),
+                {"id": workspace_id, "tenant_id": scope.tenant_id},
+            )
             if found is not None:
                 return found
         raise Invalid.one("workspace_id", "unknown")
 
-    def _writable_workspace(self, conn: sa.Connection, scope: Scope, workspace_id: Any) -> int:
+    def _writable_workspace(self, s: Session, scope: Scope, workspace_id: Any) -> int:
         if workspace_id is not None:
-            return self._check_workspace(conn, scope, workspace_id)
+            return self._check_workspace(s, scope, workspace_id)
         if scope.workspace_id is not None:
             return scope.workspace_id
-        return self._store.workspaces.default_id(conn, scope.tenant_id)
+        w = m.workspaces.c
+        return s.scalar(
+            ("default_workspace",),
+            lambda: sa.select(w.id).where(w.tenant_id == bp("tenant_id"))
+            .order_by(w.is_default.desc(), w.id).limit(1),
+            {"tenant_id": scope.tenant_id},
+        )
 
-    def _category(self, conn: sa.Connection, scope: Scope, category_id: Any) -> int:
+    def _category(self, s: Session, scope: Scope, category_id: Any) -> int:
         k = m.categories.c
         if category_id is None:
-            where = [k.tenant_id == scope.tenant_id, k.is_default]
+            found = s.scalar(
+                ("default_category",),
+                lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.is_default),
+                {"tenant_id": scope.tenant_id},
+            )
         elif valid_id(category_id):
-            where = [k.tenant_id == scope.tenant_id, k.id == category_id]
+            found = s.scalar(
+                ("category",),
+                lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.id == bp("id")),
+                {"tenant_id": scope.tenant_id, "id": category_id},
+            )
         else:
-            raise Invalid.one("category_id", "unknown")
-        found = conn.execute(sa.select(k.id).where(*where)).scalar_one_or_none()
+            found = None
         if found is None:
             raise Invalid.one("category_id", "unknown")
         return found
 
     def _custom_fields(
-        self, conn: sa.Connection, scope: Scope, given: Mapping[str, Any], *, creating: bool
+        self, s: Session, scope: Scope, given: Mapping[str, Any]
     ) -> dict[int, str | None]:
-        """Map the tenant's custom fields found in ``given`` to their ids; enforce required ones.
-
-        On update only the required fields need to be present, as on create: the vendor asks for
-        them on every write.
-        """
+        """Map the tenant's custom fields found in ``given`` to their ids; enforce required ones
+        (on every write, as the vendor that has custom fields does)."""
         f = m.custom_fields.c
         chosen: dict[int, str | None] = {}
         errors: dict[str, list[str]] = {}
-        for field_id, name, required in conn.execute(
-            sa.select(f.id, f.name, f.required).where(f.tenant_id == scope.tenant_id)
+        for field in s.rows(
+            ("custom_fields",),
+            lambda: sa.select(f.id, f.name, f.required).where(f.tenant_id == bp("tenant_id")),
+            {"tenant_id": scope.tenant_id},
         ):
+            name = field["name"]
             value = given.get(name)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 value = str(value)
-            if value is not None and clean_string(value, m.TEXT_MAX):
-                errors[f"custom_fields.{name}"] = [clean_string(value, m.TEXT_MAX) or "invalid"]
-            elif required and (value is None or not str(value).strip()):
+            problem = clean_string(value, m.TEXT_MAX) if value is not None else None
+            if problem:
+                errors[f"custom_fields.{name}"] = [problem]
+            elif field["required"] and (value is None or not value.strip()):
                 errors[f"custom_fields.{name}"] = ["required"]
             elif name in given:
-                chosen[field_id] = value
+                chosen[field["id"]] = value
         if errors:
             raise Invalid(errors)
         return chosen
 
-    def _check_person(self, conn: sa.Connection, scope: Scope, person: Person) -> Any:
-        """The existing contact to promote for ``person``, ``None`` for a new user, or Conflict."""
-        errors: dict[str, list[str]] = {}
-        for field, limit in (("first_name", m.NAME_MAX), ("last_name", m.NAME_MAX),
-                             ("email", m.EMAIL_MAX)):
-            value = getattr(person, field)
-            code = "required" if not value else clean_string(value, limit)
-            if code:
-                errors[f"primary_user.{field}"] = [code]
-        if errors:
-            raise Invalid(errors)
-        u = m.client_users.c
-        existing = conn.execute(
-            sa.select(u.id, u.kind).where(
-                u.tenant_id == scope.tenant_id, u.email_key == person.email.lower()
-            )
-        ).first()
-        if existing is not None and existing.kind != "contact":
+    def _existing_contact(self, s: Session, scope: Scope, person: Person) -> int | None:
+        """The id of a contact to promote for ``person``, ``None`` for a new user, or Conflict."""
+        rows = s.rows(
+            ("person",),
+            lambda: sa.select(u.id, u.kind).where(
+                u.tenant_id == bp("tenant_id"), u.email_key == bp("email_key")
+            ),
+            {"tenant_id": scope.tenant_id, "email_key": person.email.lower()},
+        )
+        if not rows:
+            return None
+        if rows[0]["kind"] != "contact":
             raise Conflict("primary_user.email")
-        return existing
+        return rows[0]["id"]
 
-    def _attach_owner(
-        self, conn: sa.Connection, scope: Scope, client_id: int, person: Person,
-        existing: Any, stamp: Any,
-    ) -> None:
-        users = m.client_users
-        if existing is not None:
-            conn.execute(
-                users.update()
-                .where(users.c.id == existing.id)
-                .values(client_id=client_id, kind="user", is_owner=True,
-                        first_name=person.first_name, last_name=person.last_name)
+    def _attach_owner(self, s: Session, scope: Scope, client_id: int, person: Person,
+                      contact: int | None, stamp: Any) -> None:
+        if contact is not None:
+            s.execute(
+                ("promote",),
+                lambda: m.client_users.update().where(u.id == bp("user_id")).values(
+                    client_id=bp("v_client_id"), kind="user", is_owner=True,
+                    first_name=bp("v_first_name"), last_name=bp("v_last_name"),
+                ),
+                {"user_id": contact, "v_client_id": client_id,
+                 "v_first_name": person.first_name, "v_last_name": person.last_name},
             )
             return
         try:
-            with conn.begin_nested():
-                conn.execute(
-                    users.insert().values(
-                        tenant_id=scope.tenant_id, client_id=client_id, kind="user",
-                        first_name=person.first_name, last_name=person.last_name,
-                        email=person.email, email_key=person.email.lower(), is_owner=True,
-                        created_at=stamp,
-                    )
+            with s.savepoint():
+                s.execute(
+                    ("owner_insert",),
+                    lambda: m.client_users.insert().values(
+                        tenant_id=bp("v_tenant_id"), client_id=bp("v_client_id"), kind="user",
+                        first_name=bp("v_first_name"), last_name=bp("v_last_name"),
+                        email=bp("v_email"), email_key=bp("v_email_key"), is_owner=True,
+                        created_at=bp("v_created_at"),
+                    ),
+                    {"v_tenant_id": scope.tenant_id, "v_client_id": client_id,
+                     "v_first_name": person.first_name, "v_last_name": person.last_name,
+                     "v_email": person.email, "v_email_key": person.email.lower(),
+                     "v_created_at": stamp},
                 )
-        except sa.exc.IntegrityError:
+        except s.IntegrityError:
+            # Another request took the email between our check and this insert.
             raise Conflict("primary_user.email") from None
 
-    def _replace_tags(self, conn: sa.Connection, client_id: int, tags: list[str]) -> None:
-        t = m.client_tags
-        conn.execute(t.delete().where(t.c.client_id == client_id))
+    def _insert_tags(self, s: Session, client_id: int, tags: list[str]) -> None:
         if tags:
-            conn.execute(
-                t.insert(),
-                [{"client_id": client_id, "position": i, "title": tag} for i, tag in enumerate(tags)],
+            t = m.client_tags
+            s.executemany(
+                ("tags_insert",),
+                lambda: t.insert().values(client_id=bp("v_client_id"),
+                                          position=bp("v_position"), title=bp("v_title")),
+                [{"v_client_id": client_id, "v_position": i, "v_title": tag}
+                 for i, tag in enumerate(tags)],
             )
 
-    def _write_custom_values(
-        self, conn: sa.Connection, client_id: int, values: dict[int, str | None]
-    ) -> None:
-        if not values:
-            return
+    def _write_custom_values(self, s: Session, client_id: int,
+                             values: dict[int, str | None]) -> None:
         v = m.custom_values
-        conn.execute(
-            v.delete().where(v.c.client_id == client_id, v.c.field_id.in_(list(values)))
-        )
-        conn.execute(
-            v.insert(),
-            [{"client_id": client_id, "field_id": fid, "value": val} for fid, val in values.items()],
-        )
+        for field_id, value in values.items():
+            s.execute(("custom_clear",),
+                      lambda: v.delete().where(v.c.client_id == bp("client_id"),
+                                               v.c.field_id == bp("field_id")),
+                      {"client_id": client_id, "field_id": field_id})
+            s.execute(("custom_insert",),
+                      lambda: v.insert().values(client_id=bp("v_client_id"),
+                                                field_id=bp("v_field_id"), value=bp("v_value")),
+                      {"v_client_id": client_id, "v_field_id": field_id, "v_value": value})
+
+
+def _check_person(person: Person) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, limit in (("first_name", m.NAME_MAX), ("last_name", m.NAME_MAX),
+                         ("email", m.EMAIL_MAX)):
+        value = getattr(person, field)
+        code = "required" if not value else clean_string(value, limit)
+        if code:
+            errors[f"primary_user.{field}"] = [code]
+    if errors:
+        raise Invalid(errors)

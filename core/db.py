@@ -49,6 +49,19 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
     )
 
 
+def configure_sqlite(dbapi_conn: Any) -> None:
+    """Settings every SQLite connection of the gateway gets, pooled or not."""
+    # pysqlite's own transaction handling would defer BEGIN until the first write, which lets
+    # two writers both read and then deadlock on upgrade; the store issues BEGIN itself.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
 def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
     if url.database in (None, "", ":memory:"):
         raise ValueError("an in-memory SQLite database cannot be shared by the gateway: use a file")
@@ -63,15 +76,7 @@ def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # pysqlite's own transaction handling would defer BEGIN until the first write, which
-        # lets two writers both read and then deadlock on upgrade; take control of BEGIN instead.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cur.close()
+        configure_sqlite(dbapi_conn)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from . import models as m
 from .clock import now
 from .errors import NotFound
+from .scope import Scope
 
 if TYPE_CHECKING:
     from .store import Store
@@ -35,6 +36,10 @@ class Principal:
     key_id: int
     tenant_id: int
     workspace_id: int | None
+    scope: Scope = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scope", Scope(self.tenant_id, self.workspace_id))
 
 
 def hash_key(secret: str) -> str:

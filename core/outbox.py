@@ -16,6 +16,7 @@ from .scope import Scope
 
 if TYPE_CHECKING:
     from .clients import Person
+    from .sql import Session
     from .store import Store
 
 WELCOME_SUBJECT = "Welcome to your client account"
@@ -29,18 +30,25 @@ class Outbox:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def enqueue_welcome(self, conn: sa.Connection, scope: Scope, client_id: int,
+    def enqueue_welcome(self, s: Session, scope: Scope, client_id: int,
                         person: Person) -> None:
-        company = conn.execute(
-            sa.select(m.clients.c.name).where(m.clients.c.id == client_id)
-        ).scalar_one()
-        conn.execute(
-            m.outbox.insert().values(
-                tenant_id=scope.tenant_id, client_id=client_id, kind="client_welcome",
-                to_email=person.email, to_name=person.full_name, subject=WELCOME_SUBJECT,
-                body=WELCOME_BODY.format(name=person.full_name, company=company),
-                created_at=now(),
-            )
+        """Queue the welcome email inside the caller's write (it commits or rolls back with it)."""
+        bp = sa.bindparam
+        company = s.scalar(
+            ("outbox_company",),
+            lambda: sa.select(m.clients.c.name).where(m.clients.c.id == bp("id")),
+            {"id": client_id},
+        )
+        columns = ("tenant_id", "client_id", "kind", "to_email", "to_name", "subject", "body",
+                   "created_at")
+        s.execute(
+            ("outbox_insert",),
+            lambda: m.outbox.insert().values({k: bp(f"v_{k}") for k in columns}),
+            {"v_tenant_id": scope.tenant_id, "v_client_id": client_id,
+             "v_kind": "client_welcome", "v_to_email": person.email,
+             "v_to_name": person.full_name, "v_subject": WELCOME_SUBJECT,
+             "v_body": WELCOME_BODY.format(name=person.full_name, company=company),
+             "v_created_at": now()},
         )
 
     def pending(self, limit: int = 100, *, tenant_id: int | None = None) -> list[dict]:

@@ -40,9 +40,9 @@ class Users:
             "last_name": check_name(last_name, "last_name"),
             "email": email, "email_key": email.lower(), "is_owner": False, "created_at": now(),
         }
+        if client_id is not None:
+            self._store.clients.require(scope, client_id)
         with self._store.write() as conn:
-            if client_id is not None:
-                self._store.clients.require(conn, scope, client_id)
             try:
                 with conn.begin_nested():
                     row["id"] = conn.execute(

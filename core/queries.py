@@ -7,6 +7,7 @@ name reaches this module, and nothing here reaches a dialect but plain values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -85,37 +86,60 @@ class Page:
     extra: dict = field(default_factory=dict)
 
 
-def scoped(scope: Scope) -> list[sa.ColumnElement[bool]]:
-    """The WHERE terms that confine a statement on ``clients`` to a caller's scope."""
-    terms = [m.clients.c.tenant_id == scope.tenant_id]
-    if scope.workspace_id is not None:
-        terms.append(m.clients.c.workspace_id == scope.workspace_id)
-    return terms
+def shape(query: ClientQuery) -> tuple:
+    """What makes two queries need different SQL (their values aside): the statement cache key."""
+    return (
+        query.workspace_id is not None,
+        len(query.statuses),
+        query.category_id is not None,
+        query.industry is not None,
+        query.search_fields if query.search else None,
+        query.sort,
+        query.limit is not None,
+        query.offset > 0,
+    )
 
 
-def conditions(scope: Scope, query: ClientQuery) -> list[sa.ColumnElement[bool]]:
-    c = m.clients.c
-    terms = scoped(scope)
+def window(query: ClientQuery) -> dict[str, Any]:
+    """The bind values for ``conditions`` and paging; the counterpart of ``shape``."""
+    values: dict[str, Any] = {"limit": query.limit, "offset": query.offset}
     if query.workspace_id is not None:
-        terms.append(c.workspace_id == query.workspace_id)
-    if query.statuses:
-        terms.append(c.status.in_(query.statuses))
+        values["workspace_id"] = query.workspace_id
+    for i, status in enumerate(query.statuses):
+        values[f"status_{i}"] = status
     if query.category_id is not None:
-        terms.append(c.category_id == query.category_id)
+        values["category_id"] = query.category_id
     if query.industry is not None:
-        terms.append(sa.func.lower(c.industry) == query.industry.lower())
+        values["industry"] = query.industry.lower()
     if query.search:
+        values["pattern"] = "%" + _escape_like(query.search.lower()) + "%"
+    return values
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
+    """The WHERE terms for a query's filters, as named bind parameters (see ``window``)."""
+    c = m.clients.c
+    bp = sa.bindparam
+    terms: list[sa.ColumnElement[bool]] = []
+    if query.workspace_id is not None:
+        terms.append(c.workspace_id == bp("workspace_id"))
+    if query.statuses:
+        terms.append(c.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
+    if query.category_id is not None:
+        terms.append(c.category_id == bp("category_id"))
+    if query.industry is not None:
+        terms.append(sa.func.lower(c.industry) == bp("industry"))
+    if query.search:
+        pattern = bp("pattern", type_=sa.String())
         terms.append(
-            sa.or_(
-                *(
-                    SEARCHABLE[f].icontains(query.search, autoescape=True)
-                    for f in query.search_fields
-                )
-            )
+            sa.or_(*(sa.func.lower(SEARCHABLE[f]).like(pattern, escape="/")
+                     for f in query.search_fields))
         )
     return terms
-
-
 def order_by(sort: tuple[Sort, ...]) -> list[sa.ColumnElement]:
     """The requested order plus ``id`` as a tie-break, so pages never overlap or skip rows."""
     terms = []

@@ -12,12 +12,15 @@ from .db import create_engine
 from .keys import Keys
 from .outbox import Outbox
 from .people import CustomFields, Users
+from .sql import Statements
 from .tenants import Categories, Tenants, Workspaces
 
 
 class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        #: The hot path: compiled statements on raw connections (``core.sql``).
+        self.sql = Statements(engine)
         self.clients = Clients(self)
         self.keys = Keys(self)
         self.tenants = Tenants(self)
@@ -57,4 +60,5 @@ class Store:
             conn.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
+        self.sql.close()
         self.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -10,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 
 from core.keys import Principal
 from core.store import Store
@@ -21,12 +22,13 @@ from .auth import Authenticator
 from .execution import Executor
 from .health import healthz, readyz
 from .middleware import DialectBoundary, RequestId
+from .routing import DialectMount, Gateway, Routes
 from .settings import Settings
 
 log = logging.getLogger("clientgate")
 
 
-class Gateway:
+class Services:
     """What every request handler can reach: settings, the store, and how to call it."""
 
     def __init__(self, settings: Settings, store: Store, dialects: list[Dialect]) -> None:
@@ -36,40 +38,37 @@ class Gateway:
         self.executor = Executor(store, settings.db_calls)
         self.authenticator = Authenticator(self.executor, settings.key_cache_seconds)
 
-    async def authenticate(self, request: Request) -> Principal:
-        return await self.authenticator(request)
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Gateway:
     settings = settings or Settings.from_env()
     owns_store = store is None
     store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
     dialects = registry.load(settings.dialect_names)
-    gateway = Gateway(settings, store, dialects)
+    gateway = Services(settings, store, dialects)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
-    for dialect in dialects:
-        routes.append(
-            Mount(
-                f"/{dialect.name}",
-                routes=dialect.routes(),
-                middleware=[Middleware(DialectBoundary, dialect=dialect)],
-            )
-        )
+    mounts = [
+        DialectMount(d.name, d.routes(), DialectBoundary(Routes(d.routes()), dialect=d))
+        for d in dialects
+    ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Everything alive now lives as long as the process: keep it out of the collector's
+        # sweeps, which otherwise walk it on every full collection (about 8% of GET throughput).
+        gc.freeze()
         yield
         if owns_store:
             store.dispose()
 
     app = Starlette(routes=routes, middleware=[Middleware(RequestId)], lifespan=lifespan)
     app.state.gateway = gateway
-    return app
+    return Gateway(app, mounts)
 
 
 async def openapi_spec(request: Request) -> Response:
@@ -81,6 +80,6 @@ async def openapi_spec(request: Request) -> Response:
     return Response(status_code=404)
 
 
-def app_from_env() -> Starlette:
+def app_from_env() -> Gateway:
     """The uvicorn factory used by ``clientgate serve`` (one call per worker process)."""
     return create_app(Settings.from_env())

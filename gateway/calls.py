@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.keys import Principal
-from core.scope import Scope
 from core.store import Store
 
 from .bodies import read_body
@@ -28,7 +27,7 @@ class Call:
     def __init__(self, request: Request, principal: Principal, gateway: Any) -> None:
         self.request = request
         self.principal = principal
-        self.scope = Scope(principal.tenant_id, principal.workspace_id)
+        self.scope = principal.scope
         self.gateway = gateway
 
     @property
@@ -44,7 +43,10 @@ class Call:
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call where this gateway runs them (event loop or thread)."""
-        return await self.gateway.executor.run(fn, *args, **kwargs)
+        executor = self.gateway.executor
+        if executor.inline:
+            return fn(*args, **kwargs)
+        return await executor.run(fn, *args, **kwargs)
 
     async def body(self) -> dict[str, Any]:
         """The body as a dict, decoded as the dialect's capabilities say (``Dialect.bodies``)."""
@@ -64,7 +66,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     @functools.wraps(handler)
     async def run(request: Request) -> Response:
         gateway = request.app.state.gateway
-        principal = await gateway.authenticate(request)
+        principal = await gateway.authenticator(request)
         return await handler(Call(request, principal, gateway))
 
     return run

@@ -1,14 +1,15 @@
 """Pure ASGI middleware (no per-request task or body buffering, unlike ``BaseHTTPMiddleware``).
 
-``RequestId`` wraps the whole app; ``DialectBoundary`` wraps each dialect's mount and is the one
-place where any exception raised under it becomes that dialect's error response.
+``DialectBoundary`` is the outermost layer of each dialect's stack: it gives the request its id
+and is the one place where any exception raised under it becomes that dialect's error response.
+``RequestId`` does the id part for everything outside the dialects (health checks, specs).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import re
-import uuid
 from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,8 +25,21 @@ def request_id(scope: Scope) -> str:
     return scope.get("state", {}).get("request_id", "-")
 
 
+def assign_request_id(scope: Scope) -> tuple[bytes, bytes]:
+    """Keep a sane ``X-Request-ID`` from the request or make one; returns the response header."""
+    rid = b""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            rid = value if _VALID_ID.fullmatch(value) else b""
+            break
+    # Not a secret, so no system call for it: the per-process PRNG (reseeded after fork).
+    rid = rid or b"%032x" % random.getrandbits(128)
+    scope.setdefault("state", {})["request_id"] = rid.decode()
+    return (b"x-request-id", rid)
+
+
 class RequestId:
-    """Keeps a sane ``X-Request-ID`` from the request or makes one; echoes it on the response."""
+    """Echoes the request's id (see ``assign_request_id``) on the response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -34,17 +48,11 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = b""
-        for name, value in scope["headers"]:
-            if name == b"x-request-id":
-                rid = value if _VALID_ID.fullmatch(value) else b""
-                break
-        rid = rid or uuid.uuid4().hex.encode()
-        scope.setdefault("state", {})["request_id"] = rid.decode()
+        header = assign_request_id(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid)]
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -62,12 +70,14 @@ class DialectBoundary:
             await self.app(scope, receive, send)
             return
         scope["clientgate.dialect"] = self.dialect
+        header = assign_request_id(scope)
         started = False
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
@@ -81,4 +91,4 @@ class DialectBoundary:
                 )
             if started:
                 return  # the response is already on the wire; the log line is all we can do
-            await response(scope, receive, send)
+            await response(scope, receive, tracking_send)

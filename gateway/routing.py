@@ -1,5 +1,12 @@
-"""One route per path, dispatching on the method, so a 405 names every allowed method in the
-order the dialect declared them (Starlette's own 405 lists a set, in no stable order)."""
+"""Routing for dialects: a dispatcher on the first path segment, and one route per path
+dispatching on the method.
+
+Both exist for speed and for vendor fidelity. Starlette's ``Mount`` matches with a regular
+expression, and its function endpoints are wrapped per request in exception-handling layers that
+``DialectBoundary`` makes redundant; together they cost more than a gateway request's own work.
+``resource`` also makes a 405 list every allowed method in the order the dialect declared them
+(Starlette's own 405 lists a set, in no stable order).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,31 @@ from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.applications import Starlette
+from starlette.datastructures import State
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .errors import MethodNotAllowed
+from .errors import MethodNotAllowed, NotFound
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+
+class _Dispatch:
+    """An ASGI endpoint choosing the handler by method (Route passes ASGI apps through as is)."""
+
+    __slots__ = ("table", "allowed")
+
+    def __init__(self, table: dict[str, Endpoint]) -> None:
+        self.table = table
+        self.allowed = list(table)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = self.table.get(scope["method"])
+        if handler is None:
+            raise MethodNotAllowed(scope["method"], self.allowed)
+        response = await handler(Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def resource(path: str, **handlers: Endpoint) -> Route:
@@ -20,13 +46,69 @@ def resource(path: str, **handlers: Endpoint) -> Route:
     table = {method.upper(): h for method, h in handlers.items()}
     if "GET" in table:
         table = {"GET": table["GET"], "HEAD": table["GET"], **table}
-    allowed = list(table)
+    # An ASGI endpoint with no ``methods`` matches every method; ``_Dispatch`` answers the 405.
+    return Route(path, _Dispatch(table))
 
-    async def dispatch(request: Request) -> Response:
-        handler = table.get(request.method)
-        if handler is None:
-            raise MethodNotAllowed(request.method, allowed)
-        return await handler(request)
 
-    dispatch.__name__ = f"resource:{path}"
-    return Route(path, dispatch, methods=ANY_METHOD)
+class Routes:
+    """A dialect's routes, tried in order: Starlette's ``Router`` without what a dialect does not
+    use (lifespan, slash redirects, partial matches: every ``resource`` route takes every method,
+    so a path matches fully or not at all)."""
+
+    __slots__ = ("routes",)
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for route in self.routes:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child)
+                await route.handle(scope, receive, send)
+                return
+        raise NotFound(resource="route")
+
+
+class DialectMount:
+    """One dialect's stack: its routes under ``/<name>``, inside its own error boundary."""
+
+    def __init__(self, name: str, routes: list[BaseRoute], app: ASGIApp) -> None:
+        self.name = name
+        self.path = f"/{name}"
+        self.routes = routes
+        self.app = app
+
+
+class Gateway:
+    """The ASGI entry point: a request under a dialect's prefix goes straight to that dialect's
+    stack (one dict lookup on the first path segment); anything else (health checks, specs,
+    lifespan) goes to the Starlette app, whose state every request sees as ``request.app``.
+
+    Starlette's app-level error and exception middleware are bypassed for dialect requests: the
+    dialect's boundary already answers every error in the vendor's body, and those layers cost
+    about a tenth of a request's time.
+    """
+
+    def __init__(self, fallback: Starlette, mounts: list[DialectMount]) -> None:
+        self.fallback = fallback
+        self.mounts = {mount.name: mount for mount in mounts}
+        self._stacks = {mount.name: mount.app for mount in mounts}
+
+    @property
+    def state(self) -> State:
+        return self.fallback.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            end = path.find("/", 1)
+            stack = self._stacks.get(path[1:end] if end > 0 else path[1:])
+            if stack is not None:
+                root = scope.get("root_path", "")
+                scope["app"] = self.fallback
+                scope["app_root_path"] = scope.get("app_root_path", root)
+                scope["root_path"] = root + path[:end if end > 0 else len(path)]
+                await stack(scope, receive, send)
+                return
+        await self.fallback(scope, receive, send)

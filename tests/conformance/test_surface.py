@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from dialects.base import Dialect
 from dialects.registry import DIALECTS
@@ -18,8 +18,7 @@ def spec(dialect: Dialect) -> dict:
 
 
 def mounted_paths(app, name: str) -> set[str]:
-    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == f"/{name}")
-    return {r.path for r in mount.routes if isinstance(r, Route)}
+    return {r.path for r in app.mounts[name].routes if isinstance(r, Route)}
 
 
 @pytest.mark.parametrize("name", sorted(DIALECTS))

@@ -1,0 +1,256 @@
+"""The store's hot path: SQLAlchemy statements compiled once, executed on raw DBAPI connections.
+
+SQLAlchemy still writes every statement's SQL for the database at hand and converts values with
+its own type processors (datetimes on SQLite, JSON, booleans, decimals). What this module skips
+is SQLAlchemy's per-execution machinery: pool checkout events, cache-key generation, result
+objects and the autobegin/rollback round trips. Measured here that machinery costs about 150 µs
+per statement, several times the statement itself, and a gateway request is one or two
+statements (``bench/README.md`` has the figures).
+
+A ``Statement`` is compiled per database dialect and cached by a shape key chosen by the caller,
+so a shape (which filters, which sort, which columns) is compiled once per process. Statements
+use named ``bindparam``s only; values never become literals in the SQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from .db import configure_sqlite, is_sqlite
+
+Processor = Callable[[Any], Any] | None
+
+
+class Statement:
+    __slots__ = ("sql", "positional", "names", "defaults", "binders", "keys", "readers")
+
+    def __init__(self, stmt: sa.Executable, dialect: sa.Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        by_name = {name: bind for bind, name in compiled.bind_names.items()}
+        self.names: list[str] = (
+            list(compiled.positiontup) if self.positional else list(by_name)  # type: ignore[arg-type]
+        )
+        self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
+        self.binders: dict[str, Processor] = {}
+        for name in self.names:
+            proc = by_name[name].type._cached_bind_processor(dialect) if name in by_name else None
+            if proc is not None:
+                self.binders[name] = proc
+        columns = list(getattr(stmt, "selected_columns", ()) or ())
+        if not columns and getattr(stmt, "_returning", None):
+            columns = list(stmt._returning)  # type: ignore[attr-defined]
+        self.keys = tuple(c.key for c in columns)
+        readers = [_reader(c.type, dialect) for c in columns]
+        self.readers = (
+            tuple((i, r) for i, r in enumerate(readers) if r is not None) if columns else ()
+        )
+
+    def bind(self, values: Mapping[str, Any]) -> Any:
+        if self.defaults or self.binders:
+            merged = {**self.defaults, **values}
+            for name, proc in self.binders.items():
+                merged[name] = proc(merged.get(name))
+            values = merged
+        if self.positional:
+            return tuple([values[n] for n in self.names])
+        return values
+
+    def convert(self, row: tuple) -> tuple | list:
+        if not self.readers:
+            return row
+        out = list(row)
+        for i, reader in self.readers:
+            out[i] = reader(out[i])
+        return out
+
+
+def _reader(type_: Any, dialect: sa.Dialect) -> Processor:
+    """A column's result processor. Some want the type the driver reports for the column, unknown
+    when compiling (psycopg's for Numeric); the driver's own value (a Decimal) is then kept."""
+    try:
+        return type_._cached_result_processor(dialect, None)
+    except (TypeError, sa.exc.InvalidRequestError):
+        return None
+
+
+class Session:
+    """One DBAPI connection for the duration of a read or a write."""
+
+    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError")
+
+    def __init__(self, raw: Any, statements: Statements) -> None:
+        self.raw = raw
+        self._cursor = raw.cursor()
+        self._statements = statements
+        #: The driver's own error for a broken constraint (sqlite3's or psycopg's).
+        self.IntegrityError = statements.dialect.dbapi.IntegrityError
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an error inside undoes only what was done inside."""
+        self._cursor.execute("SAVEPOINT clientgate_sp")
+        try:
+            yield
+        except BaseException:
+            self._cursor.execute("ROLLBACK TO SAVEPOINT clientgate_sp")
+            raise
+        self._cursor.execute("RELEASE SAVEPOINT clientgate_sp")
+
+    def _run(self, key: Hashable, build: Callable[[], sa.Executable],
+             values: Mapping[str, Any]) -> tuple[Statement, Any]:
+        st = self._statements.get(key, build)
+        self._cursor.execute(st.sql, st.bind(values))
+        return st, self._cursor
+
+    def rows(self, key: Hashable, build: Callable[[], sa.Executable],
+             values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        st, cur = self._run(key, build, values)
+        keys, convert = st.keys, st.convert
+        return [dict(zip(keys, convert(r), strict=True)) for r in cur.fetchall()]
+
+    def one(self, key: Hashable, build: Callable[[], sa.Executable],
+            values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row as a dict, or ``None``."""
+        st, cur = self._run(key, build, values)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip(st.keys, st.convert(row), strict=True))
+
+    def scalar(self, key: Hashable, build: Callable[[], sa.Executable],
+               values: Mapping[str, Any]) -> Any:
+        st, cur = self._run(key, build, values)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return st.convert(row)[0]
+
+    def execute(self, key: Hashable, build: Callable[[], sa.Executable],
+                values: Mapping[str, Any]) -> int:
+        _, cur = self._run(key, build, values)
+        return cur.rowcount
+
+    def executemany(self, key: Hashable, build: Callable[[], sa.Executable],
+                    values: list[Mapping[str, Any]]) -> None:
+        st = self._statements.get(key, build)
+        self._cursor.executemany(st.sql, [st.bind(v) for v in values])
+
+
+class _Held:
+    """A thread's own SQLite session, lent out as a context manager with nothing to release."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class Statements:
+    """Compiled statements by shape, and the raw connections to run them on."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self.sqlite = is_sqlite(engine)
+        self._cache: dict[Hashable, Statement] = {}
+        self._local = threading.local()
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], sa.Executable]) -> Statement:
+        st = self._cache.get(key)
+        if st is None:
+            st = self._cache[key] = Statement(build(), self.dialect)
+        return st
+
+    # SQLite: one connection (and one Session) per thread, kept for the thread's life: no pool
+    # round trip, no allocation per read (SQLite connections are file handles). PostgreSQL: the
+    # engine's pool, whose checkout is small next to a network round trip and which bounds the
+    # connections a process holds.
+
+    def _sqlite_reader(self) -> _Held:
+        held = getattr(self._local, "held", None)
+        if held is None:
+            cargs, cparams = self.dialect.create_connect_args(self.engine.url)
+            conn = self.dialect.dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
+            configure_sqlite(conn)
+            held = self._local.held = _Held(Session(conn, self))
+            with self._lock:
+                self._opened.append(conn)
+        return held
+
+    def read(self) -> Any:
+        """A session for reads (a context manager). On SQLite each statement sees a consistent
+        snapshot; use ``snapshot()`` for several statements that must agree (a page, its total)."""
+        return self._sqlite_reader() if self.sqlite else self._pooled_read()
+
+    @contextmanager
+    def _pooled_read(self) -> Iterator[Session]:
+        raw = self.engine.raw_connection()
+        try:
+            yield Session(raw.driver_connection, self)
+        finally:
+            raw.close()  # the pool rolls back on return
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """Several reads in one transaction."""
+        if not self.sqlite:
+            with self.read() as session:
+                yield session
+            return
+        session = self._sqlite_reader().session
+        session.raw.execute("BEGIN")
+        try:
+            yield session
+        finally:
+            session.raw.execute("COMMIT")
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction, committed on success and rolled back on any error."""
+        if self.sqlite:
+            session = self._sqlite_reader().session
+            conn = session.raw
+            # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
+            # timeout instead of deadlocking when a read lock would have to be upgraded.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield session
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return
+        raw = self.engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            try:
+                yield Session(driver, self)
+            except BaseException:
+                driver.rollback()
+                raise
+            driver.commit()
+        finally:
+            raw.close()
+
+    def close(self) -> None:
+        """Close every per-thread SQLite connection (at shutdown; threads must be idle)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
