@@ -9,6 +9,11 @@ production: inline for SQLite, in worker threads for PostgreSQL).
 substitutions given (its base URL, its token placeholder, an example id), and returns the status
 and body. How curl reports (silently, with the status after the body) comes from a curlrc, so the
 command itself stays the seed's.
+
+``php(script, replace)`` does the same for a seed's PHP example (PHP's curl extension): the
+script runs as written, and a file PHP appends to it (``auto_append_file``) reports the status
+of its handle ``$ch`` and the decoded ``$response``. Without ``php`` or its curl extension the
+test skips, saying so (Debian: ``apt-get install php-cli php-curl``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,11 @@ from gateway.settings import Settings
 
 STARTUP_SECONDS = 15.0
 CURLRC = 'silent\nshow-error\nwrite-out = "\\n%{http_code}"\n'
+#: Appended to a PHP example: the status of its curl handle and what it decoded, as JSON.
+PHP_REPORT = (
+    '<?php echo "\\n", json_encode('
+    '["status" => curl_getinfo($ch, CURLINFO_RESPONSE_CODE), "response" => $response]);\n'
+)
 
 
 @dataclass(frozen=True)
@@ -80,21 +90,68 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
     yield from serve(database_url)
 
 
+def substitute(text: str, replace: Mapping[str, str]) -> str:
+    """``text`` with each key of ``replace`` replaced by its value; every key must occur in it."""
+    for old, new in replace.items():
+        if old not in text:
+            raise ValueError(f"{old!r} is not in the example")
+        text = text.replace(old, new)
+    return text
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1", **extra}
+
+
 def curl(command: str, replace: Mapping[str, str], *, timeout: float = 30.0) -> CurlResult:
     """Run ``command`` (a shell command line, continuation backslashes and all) after replacing
     each key of ``replace`` by its value; every key must occur in it."""
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
-    for old, new in replace.items():
-        if old not in command:
-            raise ValueError(f"{old!r} is not in the command")
-        command = command.replace(old, new)
+    command = substitute(command, replace)
     with tempfile.TemporaryDirectory(prefix="clientgate-curl-") as home:
         Path(home, ".curlrc").write_text(CURLRC)
-        env = {**os.environ, "CURL_HOME": home, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env,
-                              timeout=timeout, check=False)
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                              env=_env(CURL_HOME=home), timeout=timeout, check=False)
     if done.returncode != 0:
         raise AssertionError(f"curl failed ({done.returncode}): {done.stderr.strip()}")
     text, _, status = done.stdout.rpartition("\n")
     return CurlResult(int(status), text)
+
+
+@dataclass(frozen=True)
+class PhpResult:
+    status: int
+    response: Any  # what the example's json_decode(..., true) gave
+
+
+def php_missing() -> str | None:
+    """Why PHP examples cannot run here, or ``None`` when they can."""
+    if shutil.which("php") is None:
+        return "php is not installed (Debian: apt-get install php-cli php-curl)"
+    probe = subprocess.run(["php", "-r", "exit(function_exists('curl_init') ? 0 : 1);"],
+                           capture_output=True, check=False)
+    if probe.returncode != 0:
+        return "php has no curl extension (Debian: apt-get install php-curl)"
+    return None
+
+
+def php(script: str, replace: Mapping[str, str], *, timeout: float = 30.0) -> PhpResult:
+    """Run the PHP example ``script`` after the replacements (see ``substitute``)."""
+    reason = php_missing()
+    if reason:
+        pytest.skip(reason)
+    script = substitute(script, replace)
+    with tempfile.TemporaryDirectory(prefix="clientgate-php-") as tmp:
+        example, report = Path(tmp, "example.php"), Path(tmp, "report.php")
+        example.write_text(script)
+        report.write_text(PHP_REPORT)
+        done = subprocess.run(
+            ["php", "-d", f"auto_append_file={report}", "-d", "display_errors=stderr",
+             str(example)],
+            capture_output=True, text=True, env=_env(), timeout=timeout, check=False,
+        )
+    if done.returncode != 0:
+        raise AssertionError(f"php failed ({done.returncode}): {done.stderr.strip()}")
+    reported = orjson.loads(done.stdout.rpartition("\n")[2])
+    return PhpResult(reported["status"], reported["response"])
