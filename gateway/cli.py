@@ -73,7 +73,10 @@ def emit(args: argparse.Namespace, value: Any, *, table: Sequence[str] = ()) -> 
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store.from_url(settings_from(args).database_url, pool_size=1)
+    """The command's store; ``main`` disposes of it when the command ends."""
+    store = Store.from_url(settings_from(args).database_url, pool_size=1)
+    args.opened.append(store)
+    return store
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -142,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = settings_from(args)
-    store = Store.from_url(settings.database_url, pool_size=1)
+    store = open_store(args)
     if not args.no_migrate:
         ensure_schema(store)
     if args.demo:
@@ -297,11 +300,15 @@ def describe(exc: Exception) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.opened = []
     try:
         args.func(args)
     except (CliError, StoreError, SettingsError, ValueError, sa.exc.SQLAlchemyError) as exc:
         print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
         return 1
+    finally:
+        for store in args.opened:
+            store.dispose()
     return 0
 
 

@@ -1,0 +1,143 @@
+"""The ``clientgate`` command, in-process and (for ``serve``) as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from gateway.cli import main
+
+
+def run(capsys, database_url, *args):
+    code = main(["--database-url", database_url, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_json_prints_exactly_one_object(capsys, database_url, store):
+    code, out, err = run(capsys, database_url, "init", "--tenant", "cli-acme",
+                         "--workspace", "acme", "--json")
+    assert code == 0 and err == ""
+    body = json.loads(out)
+    assert set(body) == {"tenant", "workspace", "api_key"}
+    assert set(body["tenant"]) == {"id", "name"} and body["tenant"]["name"] == "cli-acme"
+    assert set(body["workspace"]) == {"id", "slug", "name"} and body["workspace"]["slug"] == "acme"
+    assert store.keys.resolve(body["api_key"]).tenant_id == body["tenant"]["id"]
+
+    # Again: the same tenant and workspace, a new key.
+    again = json.loads(run(capsys, database_url, "init", "--tenant", "cli-acme",
+                           "--workspace", "acme", "--json")[1])
+    assert again["tenant"] == body["tenant"] and again["workspace"] == body["workspace"]
+    assert again["api_key"] != body["api_key"]
+
+
+def test_tenants_workspaces_and_keys(capsys, database_url, store):
+    code, out, _ = run(capsys, database_url, "tenants", "create", "cli-t2", "--json")
+    tenant = json.loads(out)
+    assert code == 0 and tenant["name"] == "cli-t2"
+    assert any(t["name"] == "cli-t2" for t in json.loads(
+        run(capsys, database_url, "tenants", "list", "--json")[1]))
+
+    ws = json.loads(run(capsys, database_url, "workspaces", "create", "--tenant", "cli-t2",
+                        "sales", "--name", "Sales", "--json")[1])
+    assert (ws["slug"], ws["name"]) == ("sales", "Sales")
+    listed = json.loads(run(capsys, database_url, "workspaces", "list", "--tenant",
+                            str(tenant["id"]), "--json")[1])
+    assert [w["slug"] for w in listed] == ["default", "sales"]
+
+    key = json.loads(run(capsys, database_url, "keys", "create", "--tenant", "cli-t2",
+                         "--workspace", "sales", "--name", "crm", "--json")[1])
+    assert key["workspace_id"] == ws["id"] and key["api_key"].startswith("cg_")
+    keys = json.loads(run(capsys, database_url, "keys", "list", "--tenant", "cli-t2",
+                          "--json")[1])
+    assert all("api_key" not in k and "key_hash" not in k for k in keys)
+    assert store.keys.resolve(key["api_key"]).workspace_id == ws["id"]
+
+    revoked = json.loads(run(capsys, database_url, "keys", "revoke", str(key["id"]), "--json")[1])
+    assert revoked["revoked_at"] is not None
+    assert store.keys.resolve(key["api_key"]) is None
+
+
+def test_human_output_is_a_table(capsys, database_url):
+    run(capsys, database_url, "tenants", "create", "cli-table")
+    code, out, _ = run(capsys, database_url, "tenants", "list")
+    assert code == 0 and "cli-table" in out and "name" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["keys", "create", "--tenant", "no-such-tenant"], "no tenant 'no-such-tenant'"),
+        (["keys", "revoke", "999999999"], "no api_key 999999999"),
+        (["workspaces", "create", "--tenant", "cli-t3", "Bad Slug"], "slug: invalid"),
+        (["tenants", "create", "cli-t3"], "name: taken"),
+    ],
+)
+def test_store_errors_are_one_line_and_exit_1(capsys, database_url, args, message):
+    if args[:2] != ["keys", "revoke"]:
+        main(["--database-url", database_url, "tenants", "create", "cli-t3"])
+        capsys.readouterr()
+    code, out, err = run(capsys, database_url, *args)
+    assert code == 1 and out == ""
+    assert err == f"clientgate: error: {message}\n"
+
+
+@pytest.mark.parametrize("args", [[], ["keys"], ["keys", "revoke", "abc"], ["nope"],
+                                  ["serve", "--port", "x"]])
+def test_bad_arguments_exit_2_without_a_traceback(capsys, args):
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("clientgate")
+
+
+def test_unreachable_database_is_a_one_line_error(capsys):
+    code, _, err = run(capsys, "postgresql://nobody@127.0.0.1:1/none", "tenants", "list")
+    assert code == 1
+    assert err.startswith("clientgate: error: database error:") and err.count("\n") == 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_demo_prints_a_working_key_and_every_base_url(tmp_path):
+    """What `make serve` runs, as a real process: schema, demo tenant and key, base URLs."""
+    port = free_port()
+    env = {**os.environ, "CLIENTGATE_DATABASE_URL": f"sqlite:///{tmp_path}/demo.db"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--demo", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        lines = []
+        while not any("/gitscrum" in line or "/outlign" in line for line in lines[-1:]):
+            lines.append(proc.stdout.readline())
+            assert proc.poll() is None, "".join(lines)
+        key = re.search(r"demo API key \(shown once\): (\S+)", "".join(lines)).group(1)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/outlign/api/v1/clients",
+                    headers={"Authorization": f"Bearer {key}"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    assert response.status == 200 and json.loads(response.read()) == []
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(10)
