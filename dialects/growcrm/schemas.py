@@ -18,7 +18,8 @@ from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import ID_MAX, INT32_MAX, valid_id
 from dialects.formats import iso_micros_z
-from dialects.laravel import LaravelSchema, choice, email, integer, message, string
+from dialects import laravel
+from dialects.laravel import LaravelSchema, choice, integer, message
 
 STATUS_OUT = {"active": "active", "inactive": "suspended"}
 STATUS_IN = {wire: store for store, wire in STATUS_OUT.items()}
@@ -112,7 +113,7 @@ class Listing:
 class GrowCrmListQuery(LaravelSchema):
     status = choice("status", tuple(STATUS_IN))
     category_id = integer("category_id", php_int=True)
-    search = string("search", nullable=True)
+    search = laravel.string("search", nullable=True)
     sort = choice("sort", tuple(SORTS))
     order = choice("order", ("asc", "desc"), load_default="desc")
     limit = integer("limit", min=1, max=MAX_LIMIT, load_default=DEFAULT_LIMIT)
@@ -139,6 +140,28 @@ class GrowCrmListQuery(LaravelSchema):
 # -- bodies -------------------------------------------------------------------------------------
 
 
+def _no_nul(field: str) -> Any:
+    """The store refuses NUL characters; saying so here reports it with every other error, on
+    the field that was sent (a default company name is made of the first and last names)."""
+    def check(value: str) -> None:
+        if "\x00" in value:
+            raise ValidationError(message("format", field))
+
+    return check
+
+
+def string(field: str, **kwargs: Any) -> fields.String:
+    rule = laravel.string(field, **kwargs)
+    rule.validators.append(_no_nul(field))
+    return rule
+
+
+def email(field: str, **kwargs: Any) -> fields.String:
+    rule = laravel.email(field, **kwargs)
+    rule.validators.append(_no_nul(field))
+    return rule
+
+
 class Tags(fields.Field):
     """``tags``: an array of titles. Empty entries are dropped, and an empty value (``tags=`` or
     ``tags[]=`` in a form, ``[]`` or ``null`` in JSON) is the empty list."""
@@ -156,6 +179,8 @@ class Tags(fields.Field):
                 errors[i] = [message("string", f"tags.{i}")]
             elif tag is not None and len(tag) > NAME_MAX:
                 errors[i] = [message("max.string", f"tags.{i}", max=NAME_MAX)]
+            elif tag is not None and "\x00" in tag:
+                errors[i] = [message("format", f"tags.{i}")]
         if errors:
             raise ValidationError(errors)
         return [tag for tag in value if tag is not None]

@@ -81,4 +81,5 @@ def custom_values(store, client_id: int) -> list[tuple]:
 def tag_rows(store, client_id: int) -> list[str]:
     t = m.client_tags.c
     with store.read() as conn:
-        return list(conn.execute(sa.select(t.title).where(t.client_id == client_id)).scalars())
+        return list(conn.execute(
+            sa.select(t.title).where(t.client_id == client_id).order_by(t.position)).scalars())
