@@ -51,11 +51,15 @@ class Outbox:
              "v_created_at": now()},
         )
 
-    def pending(self, limit: int = 100, *, tenant_id: int | None = None) -> list[dict]:
+    def pending(self, limit: int = 100, *, tenant_id: int | None = None,
+                max_attempts: int | None = None) -> list[dict]:
+        """Unsent emails, oldest first; with ``max_attempts``, only those tried fewer times."""
         o = m.outbox.c
         stmt = sa.select(m.outbox).where(o.sent_at.is_(None)).order_by(o.id).limit(limit)
         if tenant_id is not None:
             stmt = stmt.where(o.tenant_id == tenant_id)
+        if max_attempts is not None:
+            stmt = stmt.where(o.attempts < max_attempts)
         with self._store.read() as conn:
             return [r._asdict() for r in conn.execute(stmt)]
 

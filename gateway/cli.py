@@ -1,4 +1,7 @@
-"""The ``clientgate`` command: serve the gateway and manage tenants, workspaces and keys.
+"""The ``clientgate`` command: serve the gateway, manage what it serves, deliver its emails.
+
+Tenants, workspaces and API keys; client categories, client users and contacts, and custom
+fields (Grow CRM's, kept for every tenant); ``mailer`` sends the emails the store queued.
 
 Every command that prints a record takes ``--json`` for scripts. Errors are one line on stderr
 and a non-zero exit: 2 for bad arguments, 1 for anything the store or the database refused.
@@ -7,6 +10,7 @@ and a non-zero exit: 2 for bad arguments, 1 for anything the store or the databa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -19,8 +23,10 @@ import sqlalchemy as sa
 
 from core import migrate
 from core.errors import Invalid, NotFound, StoreError
+from core.scope import Scope
 from core.store import Store
 
+from . import mailer
 from .settings import PREFIX, Settings, SettingsError
 
 DEMO_TENANT = "demo"
@@ -227,6 +233,83 @@ def cmd_keys_revoke(args: argparse.Namespace) -> None:
     emit(args, open_store(args).keys.revoke(args.id))
 
 
+# -- client categories, client users, custom fields, the mailer (Grow CRM's, for every tenant) ---
+
+
+def _category(store: Store, tenant_id: int, category_id: int) -> dict:
+    return next(c for c in store.categories.list(tenant_id) if c["id"] == category_id)
+
+
+def cmd_categories_create(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant = find_tenant(store, args.tenant)
+    category = store.categories.create(tenant["id"], args.name)
+    if args.default:
+        store.categories.set_default(tenant["id"], category["id"])
+    emit(args, _category(store, tenant["id"], category["id"]))
+
+
+def cmd_categories_list(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    emit(args, store.categories.list(find_tenant(store, args.tenant)["id"]),
+         table=("id", "name", "is_default"))
+
+
+def cmd_categories_set_default(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    emit(args, store.categories.set_default(find_tenant(store, args.tenant)["id"], args.id))
+
+
+def cmd_users_create(args: argparse.Namespace) -> None:
+    kind = "contact" if args.contact else "user"
+    if kind == "user" and args.client is None:
+        raise CliError("a user belongs to a client: give --client ID (or --contact)")
+    store = open_store(args)
+    scope = Scope(find_tenant(store, args.tenant)["id"])
+    emit(args, store.users.create(scope, client_id=args.client, first_name=args.first_name,
+                                  last_name=args.last_name, email=args.email, kind=kind))
+
+
+def cmd_users_list(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    scope = Scope(find_tenant(store, args.tenant)["id"])
+    emit(args, store.users.list(scope, client_id=args.client),
+         table=("id", "client_id", "kind", "first_name", "last_name", "email", "is_owner"))
+
+
+def cmd_custom_fields_create(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    tenant = find_tenant(store, args.tenant)
+    emit(args, store.custom_fields.create(tenant["id"], args.name, label=args.label,
+                                          required=args.required))
+
+
+def cmd_custom_fields_list(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    emit(args, store.custom_fields.list(find_tenant(store, args.tenant)["id"]),
+         table=("id", "name", "label", "required"))
+
+
+def cmd_mailer(args: argparse.Namespace) -> None:
+    settings = settings_from(args)
+    store = open_store(args)
+    if args.once:
+        try:
+            emit(args, mailer.deliver(store, settings, limit=args.limit))
+        except mailer.MailerError as exc:
+            raise CliError(str(exc)) from None
+        return
+
+    def report(result: dict[str, Any]) -> None:
+        if "error" in result:
+            print(f"clientgate: mailer: {result['error']}", file=sys.stderr, flush=True)
+        elif result["sent"] or result["failed"]:
+            emit(args, result)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        mailer.run(store, settings, limit=args.limit, report=report)
+
+
 # -- parser -------------------------------------------------------------------------------------
 
 
@@ -285,6 +368,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tenant", help="tenant name or id")
     p = command("revoke", cmd_keys_revoke, "revoke an API key", group)
     p.add_argument("id", type=int)
+
+    group = sub.add_parser("categories", help="manage client categories").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_categories_create, "create a client category", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("name")
+    p.add_argument("--default", action="store_true",
+                   help="make it the category new clients get when none is given")
+    p = command("list", cmd_categories_list, "list a tenant's client categories", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p = command("set-default", cmd_categories_set_default,
+                "make a category the one new clients get when none is given", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("id", type=int)
+
+    group = sub.add_parser("users", help="manage client users and contacts").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_users_create,
+                "add a user to a client, or a contact (to a client or to none)", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("--client", type=int, help="the client's integer id")
+    p.add_argument("--first-name", dest="first_name", required=True)
+    p.add_argument("--last-name", dest="last_name", required=True)
+    p.add_argument("--email", required=True, help="unique among the tenant's users and contacts")
+    p.add_argument("--contact", action="store_true",
+                   help="a contact (promoted to a client's owner when a client is created "
+                        "with its email) rather than a user")
+    p = command("list", cmd_users_list, "list a tenant's client users and contacts", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("--client", type=int, help="only this client's")
+
+    group = sub.add_parser("custom-fields", help="manage client custom fields").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = command("create", cmd_custom_fields_create, "add a client custom field", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p.add_argument("name", help="the field name request bodies use")
+    p.add_argument("--label", help="what people call it (default: the name)")
+    p.add_argument("--required", action="store_true",
+                   help="Grow CRM creates and updates must give it")
+    p = command("list", cmd_custom_fields_list, "list a tenant's client custom fields", group)
+    p.add_argument("--tenant", required=True, help="tenant name or id")
+
+    p = command("mailer", cmd_mailer,
+                f"deliver queued emails through SMTP (settings: {PREFIX}SMTP_*)")
+    p.add_argument("--once", action="store_true", help="deliver what is pending, then exit")
+    p.add_argument("--limit", type=int, default=100, help="emails per round (default 100)")
     return parser
 
 

@@ -40,6 +40,22 @@ class Settings:
     log_level: str = "info"
     #: One log line per request (uvicorn's access log).
     access_log: bool = True
+    #: The SMTP server ``clientgate mailer`` delivers queued emails (Grow CRM's welcome) through.
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    #: ``none`` (plain SMTP), ``starttls`` (upgrade after connecting) or ``ssl`` (SMTPS).
+    smtp_security: str = "none"
+    #: Login for the SMTP server; empty means no AUTH.
+    smtp_username: str = ""
+    smtp_password: str = ""
+    #: The From address of every email the mailer sends.
+    smtp_from: str = "clientgate@localhost"
+    #: Seconds to wait on the SMTP server before giving up on a connection or a command.
+    smtp_timeout: float = 10.0
+    #: Seconds between two looks at the outbox when the mailer runs without ``--once``.
+    mailer_interval: float = 10.0
+    #: Deliveries tried per email; an email that failed this often is left for a person.
+    mailer_max_attempts: int = 5
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -61,6 +77,13 @@ class Settings:
             raise SettingsError("key_cache_seconds must be >= 0")
         if self.db_calls not in ("auto", "inline", "threads"):
             raise SettingsError("db_calls must be auto, inline or threads")
+        if self.smtp_security not in ("none", "starttls", "ssl"):
+            raise SettingsError("smtp_security must be none, starttls or ssl")
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError(f"smtp_port must be between 1 and 65535, not {self.smtp_port}")
+        if self.smtp_timeout <= 0 or self.mailer_interval <= 0 or self.mailer_max_attempts < 1:
+            raise SettingsError("smtp_timeout and mailer_interval must be > 0, "
+                                "mailer_max_attempts at least 1")
         return self
 
     def with_(self, **changes: Any) -> Settings:
