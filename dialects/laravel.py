@@ -10,14 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field as dataclass_field
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, Schema, fields, missing, pre_load, validate
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 from starlette.types import Scope
 
+from dialects.base import Dialect
 from gateway import errors as api
 from gateway.responses import JSON
+
+class LaravelDialect(Dialect):
+    """A vendor built on Laravel: form bodies are input too, and a body of another content type
+    is no input at all (Laravel reads it as none). A subclass names its ``route_table`` and its
+    ``errors`` module (``render(error, scope)`` and ``store_message(field, code)``)."""
+
+    accepts_form = True
+    other_content_types = "ignore"
+    route_table: ClassVar[list[BaseRoute]]
+    errors: ClassVar[ModuleType]
+
+    def routes(self) -> list[BaseRoute]:
+        return self.route_table
+
+    def render(self, error: api.ApiError, scope: Scope) -> Response:
+        return self.errors.render(error, scope)
+
+    def store_message(self, field: str, code: str) -> str:
+        return self.errors.store_message(field, code)
+
 
 MESSAGES = {
     "required": "The {attribute} field is required.",

@@ -320,12 +320,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, fn: Callable[[argparse.Namespace], None], help: str,
-                parent: Any = sub, json_flag: bool = True) -> argparse.ArgumentParser:
+                parent: Any = sub, json_flag: bool = True,
+                tenant: bool | None = None) -> argparse.ArgumentParser:
+        """A subcommand; ``tenant``: it takes ``--tenant`` (required when True)."""
         p = parent.add_parser(name, help=help, description=help)
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
+        if tenant is not None:
+            p.add_argument("--tenant", required=tenant, help="tenant name or id")
         p.set_defaults(func=fn)
         return p
+
+    def subgroup(name: str, help: str) -> Any:
+        return sub.add_parser(name, help=help).add_subparsers(
+            dest="action", required=True, parser_class=_Parser)
 
     p = command("init", cmd_init, "create the schema, a tenant and workspace if missing, and a key")
     p.add_argument("--tenant", default=DEMO_TENANT)
@@ -341,16 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("migrate", cmd_migrate, "upgrade the database schema to this version")
 
-    group = sub.add_parser("tenants", help="manage tenants").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
+    group = subgroup("tenants", "manage tenants")
     p = command("create", cmd_tenants_create, "create a tenant with its default workspace",
                 group)
     p.add_argument("name")
     p.add_argument("--workspace", default="default", help="slug of its default workspace")
     command("list", cmd_tenants_list, "list tenants", group)
 
-    group = sub.add_parser("workspaces", help="manage workspaces").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
+    group = subgroup("workspaces", "manage workspaces")
     p = command("create", cmd_workspaces_create, "create a workspace in a tenant", group)
     p.add_argument("--tenant", required=True, help="tenant name or id")
     p.add_argument("slug")
@@ -358,8 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list", cmd_workspaces_list, "list workspaces", group)
     p.add_argument("--tenant", help="tenant name or id")
 
-    group = sub.add_parser("keys", help="manage API keys").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
+    group = subgroup("keys", "manage API keys")
     p = command("create", cmd_keys_create, "create an API key (shown once)", group)
     p.add_argument("--tenant", required=True, help="tenant name or id")
     p.add_argument("--workspace", help="limit the key to this workspace (slug or id)")
@@ -369,25 +374,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("revoke", cmd_keys_revoke, "revoke an API key", group)
     p.add_argument("id", type=int)
 
-    group = sub.add_parser("categories", help="manage client categories").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
-    p = command("create", cmd_categories_create, "create a client category", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    group = subgroup("categories", "manage client categories")
+    p = command("create", cmd_categories_create, "create a client category", group, tenant=True)
     p.add_argument("name")
     p.add_argument("--default", action="store_true",
                    help="make it the category new clients get when none is given")
-    p = command("list", cmd_categories_list, "list a tenant's client categories", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    command("list", cmd_categories_list, "list a tenant's client categories", group, tenant=True)
     p = command("set-default", cmd_categories_set_default,
-                "make a category the one new clients get when none is given", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+                "make a category the one new clients get when none is given", group, tenant=True)
     p.add_argument("id", type=int)
 
-    group = sub.add_parser("users", help="manage client users and contacts").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
+    group = subgroup("users", "manage client users and contacts")
     p = command("create", cmd_users_create,
-                "add a user to a client, or a contact (to a client or to none)", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+                "add a user to a client, or a contact (to a client or to none)", group,
+                tenant=True)
     p.add_argument("--client", type=int, help="the client's integer id")
     p.add_argument("--first-name", dest="first_name", required=True)
     p.add_argument("--last-name", dest="last_name", required=True)
@@ -395,20 +395,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contact", action="store_true",
                    help="a contact (promoted to a client's owner when a client is created "
                         "with its email) rather than a user")
-    p = command("list", cmd_users_list, "list a tenant's client users and contacts", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p = command("list", cmd_users_list, "list a tenant's client users and contacts", group,
+                tenant=True)
     p.add_argument("--client", type=int, help="only this client's")
 
-    group = sub.add_parser("custom-fields", help="manage client custom fields").add_subparsers(
-        dest="action", required=True, parser_class=_Parser)
-    p = command("create", cmd_custom_fields_create, "add a client custom field", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    group = subgroup("custom-fields", "manage client custom fields")
+    p = command("create", cmd_custom_fields_create, "add a client custom field", group,
+                tenant=True)
     p.add_argument("name", help="the field name request bodies use")
     p.add_argument("--label", help="what people call it (default: the name)")
     p.add_argument("--required", action="store_true",
                    help="Grow CRM creates and updates must give it")
-    p = command("list", cmd_custom_fields_list, "list a tenant's client custom fields", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    command("list", cmd_custom_fields_list, "list a tenant's client custom fields", group,
+            tenant=True)
 
     p = command("mailer", cmd_mailer,
                 f"deliver queued emails through SMTP (settings: {PREFIX}SMTP_*)")

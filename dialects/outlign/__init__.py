@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.routing import BaseRoute
-from starlette.types import Scope
-
-from dialects.base import Dialect
-from gateway.errors import ApiError
+from dialects.laravel import LaravelDialect
 
 from . import errors, routes
 
 
-class Outlign(Dialect):
+class Outlign(LaravelDialect):
     name = "outlign"
     vendor = "Outlign"
     seed = "000_bba84633bac6a2d5.txt"
-    # A Laravel app: form bodies are input too, and a body of another type is no input at all.
-    accepts_form = True
-    other_content_types = "ignore"
     field_names = {"name": "title", "workspace_id": "company_id", "search": "title"}
-
-    def routes(self) -> list[BaseRoute]:
-        return routes.ROUTES
-
-    def render(self, error: ApiError, scope: Scope) -> Response:
-        return errors.render(error, scope)
-
-    def store_message(self, field: str, code: str) -> str:
-        return errors.store_message(field, code)
+    route_table = routes.ROUTES
+    errors = errors
 
 
 dialect = Outlign()

@@ -184,18 +184,6 @@ def test_unknown_ids_are_laravel_model_404s(client, tenant, method, key):
     assert r.json() == {"message": f"No query results for model [App\\Models\\Client] {key}"}
 
 
-def test_unknown_route_and_wrong_method(client, tenant):
-    r = client.get("/outlign/api/v1/nothing", headers=tenant.headers)
-    assert r.status_code == 404
-    assert r.json() == {"message": "The route api/v1/nothing could not be found."}
-
-    r = client.patch(f"{BASE}/1", json={}, headers=tenant.headers)
-    assert r.status_code == 405
-    assert r.headers["allow"] == "GET, HEAD, PUT, DELETE"
-    assert r.json() == {"message": "The PATCH method is not supported for route api/v1/clients/1. "
-                                   "Supported methods: GET, HEAD, PUT, DELETE."}
-
-
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer cg_nope"}, {"Authorization": "Basic abc"},
