@@ -6,11 +6,15 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from .base import Dialect
+from .fullengage import dialect as fullengage
 from .gitscrum import dialect as gitscrum
 from .growcrm import dialect as growcrm
 from .outlign import dialect as outlign
+from .talynce import dialect as talynce
 
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (outlign, gitscrum, growcrm)}
+DIALECTS: dict[str, Dialect] = {
+    d.name: d for d in (outlign, gitscrum, growcrm, fullengage, talynce)
+}
 
 
 def available() -> dict[str, Dialect]:

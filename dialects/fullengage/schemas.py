@@ -1,0 +1,73 @@
+"""Full Engage's wire format: list parameters, the create/update body and the camelCase client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, post_load
+
+from core.models import NAME_MAX, SHORT_MAX, TEXT_MAX
+from core.projection import Projection
+from core.queries import ClientQuery, Sort
+from core.values import STATUSES
+from dialects.formats import iso_millis_z
+from dialects.nextjs import Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text
+
+FIELDS = Projection("uuid", "name", "phone", "status", "notes", "created_at", "updated_at")
+#: ``sortBy`` values and the store fields they sort by.
+SORTS = {"name": "name", "phone": "phone", "status": "status", "createdAt": "created_at"}
+
+
+def render(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["uuid"],
+        "name": row["name"],
+        "phone": row["phone"],
+        "status": row["status"],
+        "notes": row["notes"],
+        "createdAt": iso_millis_z(row["created_at"]),
+        "updatedAt": iso_millis_z(row["updated_at"]),
+    }
+
+
+class StatusList(Choice):
+    """``status=active,inactive``: a comma-separated list of statuses, every one known."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
+                     ) -> tuple[str, ...]:
+        wanted = value.split(",")
+        problems = [self.problem(s) for s in wanted if s not in self.choices]
+        if problems:
+            raise ValidationError(problems)
+        return tuple(dict.fromkeys(wanted))
+
+
+class FullEngageListQuery(LimitOffsetQuery):
+    query = QueryText()
+    sortBy = Choice(SORTS, load_default="createdAt")
+    sortOrder = Choice(("asc", "desc"), load_default="asc")
+    status = StatusList(STATUSES)
+
+    @post_load
+    def to_query(self, data: dict[str, Any], **_: Any) -> ClientQuery:
+        return ClientQuery(
+            statuses=data.get("status", ()),
+            search=data.get("query"),
+            search_fields=("name", "phone"),
+            sort=(Sort(SORTS[data["sortBy"]], descending=data["sortOrder"] == "desc"),),
+            offset=data["offset"],
+            limit=data["limit"],
+        )
+
+
+class FullEngageClientBody(NextjsSchema):
+    """The create body; an update loads it with ``partial=True`` (every field optional)."""
+
+    name = Text(required=True, max=NAME_MAX, blank=False)
+    phone = Text(nullable=True, max=SHORT_MAX)
+    status = Choice(STATUSES)
+    notes = Text(nullable=True, max=TEXT_MAX)
+
+
+LIST_QUERY = FullEngageListQuery()
+BODY = FullEngageClientBody()

@@ -1,0 +1,50 @@
+"""Talynce's four endpoints (seed 002)."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from gateway.calls import Call, endpoint
+from gateway.responses import JSON
+from gateway.routing import resource
+
+from .schemas import BODY, FIELDS, LIST_QUERY, render
+
+
+@endpoint
+async def list_clients(call: Call) -> Response:
+    query = LIST_QUERY.load(call.query)
+    page = await call.run(call.store.clients.list, call.scope, query, FIELDS)
+    return JSON({
+        "data": [render(r) for r in page.items],
+        "meta": {"total": page.total, "limit": query.limit, "offset": query.offset},
+    })
+
+
+@endpoint
+async def create_client(call: Call) -> Response:
+    change = BODY.load(await call.body())
+    row = await call.run(call.store.clients.create, call.scope, change.values,
+                         tags=change.tags, projection=FIELDS)
+    return JSON({"data": render(row)}, status_code=201)
+
+
+@endpoint
+async def get_client(call: Call) -> Response:
+    row = await call.run(call.store.clients.get, call.scope, uuid=call.path("id"),
+                         projection=FIELDS)
+    return JSON({"data": render(row)})
+
+
+@endpoint
+async def update_client(call: Call) -> Response:
+    change = BODY.load(await call.body(), partial=True)
+    row = await call.run(call.store.clients.update, call.scope, uuid=call.path("id"),
+                         values=change.values, tags=change.tags, projection=FIELDS)
+    return JSON({"data": render(row)})
+
+
+ROUTES = [
+    resource("/api/v1/clients", GET=list_clients, POST=create_client),
+    resource("/api/v1/clients/{id}", GET=get_client, PUT=update_client),
+]
