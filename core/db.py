@@ -5,12 +5,18 @@ a busy timeout so concurrent writers queue instead of failing, and ``synchronous
 at every checkpoint, safe against corruption; the WAL default). PostgreSQL is reached through
 psycopg 3 with sessions pinned to UTC and a pre-ping so a restarted server costs a reconnect, not a
 failed request.
+
+JSON columns are read back with ``orjson.loads``, as the gateway parses request bodies: an integer
+beyond 64 bits becomes a float (as in JavaScript). PostgreSQL's ``jsonb`` writes a float such as
+``1e30`` back as its digits, which the standard library would read as an integer too large for
+the gateway's JSON encoder.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
@@ -45,6 +51,7 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
         max_overflow=pool_size,
         pool_pre_ping=True,
         connect_args={"options": "-c timezone=UTC"},
+        json_deserializer=orjson.loads,
         echo=echo,
     )
 
@@ -71,6 +78,7 @@ def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        json_deserializer=orjson.loads,
         echo=echo,
     )
 
