@@ -46,6 +46,22 @@ def _ts() -> Any:
     return Field(sa_column=sa.Column(UTCDateTime, nullable=False))
 
 
+def _flag() -> Any:
+    return Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
+
+
+def _counter() -> Any:
+    return Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+def _only_one(name: str, column: str, flag: str) -> sa.Index:
+    """A partial unique index: at most one row per ``column`` value has ``flag`` set."""
+    where = sa.text(flag)
+    return sa.Index(name, column, unique=True, sqlite_where=where, postgresql_where=where)
+
+
 def _text(length: int | None = None, *, nullable: bool = True) -> Any:
     type_ = sa.String(length) if length else sa.Text()
     return Field(default=None, sa_column=sa.Column(type_, nullable=nullable))
@@ -65,22 +81,14 @@ class Workspace(SQLModel, table=True):
     __tablename__ = "workspaces"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "slug", name="uq_workspaces_tenant_slug"),
-        sa.Index(
-            "uq_workspaces_one_default",
-            "tenant_id",
-            unique=True,
-            sqlite_where=sa.text("is_default"),
-            postgresql_where=sa.text("is_default"),
-        ),
+        _only_one("uq_workspaces_one_default", "tenant_id", "is_default"),
     )
 
     id: int | None = _id()
     tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
     slug: str = Field(sa_column=sa.Column(sa.String(SLUG_MAX), nullable=False))
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
-    is_default: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
-    )
+    is_default: bool = _flag()
     created_at: datetime = _ts()
 
 
@@ -103,21 +111,13 @@ class ClientCategory(SQLModel, table=True):
     __tablename__ = "client_categories"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "name", name="uq_client_categories_tenant_name"),
-        sa.Index(
-            "uq_client_categories_one_default",
-            "tenant_id",
-            unique=True,
-            sqlite_where=sa.text("is_default"),
-            postgresql_where=sa.text("is_default"),
-        ),
+        _only_one("uq_client_categories_one_default", "tenant_id", "is_default"),
     )
 
     id: int | None = _id()
     tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
-    is_default: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
-    )
+    is_default: bool = _flag()
     created_at: datetime = _ts()
 
 
@@ -170,15 +170,9 @@ class Client(SQLModel, table=True):
     metadata_: dict | None = Field(
         default=None, sa_column=sa.Column("metadata", JSONDoc, nullable=False)
     )
-    projects_count: int = Field(
-        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
-    )
-    jobs_count: int = Field(
-        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
-    )
-    active_jobs_count: int = Field(
-        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
-    )
+    projects_count: int = _counter()
+    jobs_count: int = _counter()
+    active_jobs_count: int = _counter()
     invoices_total: Decimal = Field(
         default=Decimal(0),
         sa_column=sa.Column(sa.Numeric(14, 2), nullable=False, server_default="0"),
@@ -212,13 +206,7 @@ class ClientUser(SQLModel, table=True):
     __tablename__ = "client_users"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "email_key", name="uq_client_users_tenant_email"),
-        sa.Index(
-            "uq_client_users_one_owner",
-            "client_id",
-            unique=True,
-            sqlite_where=sa.text("is_owner"),
-            postgresql_where=sa.text("is_owner"),
-        ),
+        _only_one("uq_client_users_one_owner", "client_id", "is_owner"),
         sa.CheckConstraint("kind IN ('user', 'contact')", name="ck_client_users_kind"),
     )
 
@@ -230,9 +218,7 @@ class ClientUser(SQLModel, table=True):
     last_name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     email: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
     email_key: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
-    is_owner: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
-    )
+    is_owner: bool = _flag()
     created_at: datetime = _ts()
 
 
@@ -246,9 +232,7 @@ class CustomField(SQLModel, table=True):
     tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
     name: str = Field(sa_column=sa.Column(sa.String(SLUG_MAX), nullable=False))
     label: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
-    required: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
-    )
+    required: bool = _flag()
     created_at: datetime = _ts()
 
 
@@ -284,9 +268,7 @@ class OutboxEmail(SQLModel, table=True):
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = _ts()
     sent_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
-    attempts: int = Field(
-        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
-    )
+    attempts: int = _counter()
     last_error: str | None = _text()
 
 
