@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from . import models as m
 from .errors import Invalid
 from .models import TEXT_MAX
-from .scope import Scope
 from .values import clean_string
 
 SEARCHABLE = {

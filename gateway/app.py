@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.keys import Principal
 from core.store import Store
 from dialects import registry
 from dialects.base import Dialect
