@@ -69,7 +69,12 @@ class Dialect:
         return OPENAPI_DIR / f"{self.name}.yaml"
 
     def error_response(self, exc: Exception, scope: Scope) -> Response:
-        return self.render(self.translate(exc), scope)
+        error = self.translate(exc)
+        response = self.render(error, scope)
+        if isinstance(error, api.MethodNotAllowed) and "allow" not in response.headers:
+            # HTTP requires it on every 405, whatever the vendor's body says.
+            response.headers["Allow"] = ", ".join(error.allowed)
+        return response
 
     def translate(self, exc: Exception) -> api.ApiError:
         """Map any exception to the ``ApiError`` it means (most specific first)."""

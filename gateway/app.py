@@ -39,11 +39,15 @@ class Services:
 
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Gateway:
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               dialects: list[Dialect] | None = None) -> Gateway:
+    """The gateway. ``store`` and ``dialects`` default to what ``settings`` name; pass them to
+    share a store (tests, embedding) or to mount dialects that are not registered."""
     settings = settings or Settings.from_env()
     owns_store = store is None
     store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
-    dialects = registry.load(settings.dialect_names)
+    if dialects is None:
+        dialects = registry.load(settings.dialect_names)
     gateway = Services(settings, store, dialects)
 
     routes: list[BaseRoute] = [
