@@ -14,6 +14,12 @@ command itself stays the seed's.
 script runs as written, and a file PHP appends to it (``auto_append_file``) reports the status
 of its handle ``$ch`` and the decoded ``$response``. Without ``php`` or its curl extension the
 test skips, saying so (Debian: ``apt-get install php-cli php-curl``).
+
+``node(script, replace, report)`` and ``python(script, replace, report)`` do the same for a seed's
+JavaScript (run by node as an ES module, so top-level ``await`` works; ``fetch`` is node 18+'s)
+and Python (run by this interpreter, so ``requests`` is the test environment's) examples: the
+example runs as written, then prints ``report``, an expression over the example's own variables,
+as JSON. Without node the test skips, saying so.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -155,3 +162,30 @@ def php(script: str, replace: Mapping[str, str], *, timeout: float = 30.0) -> Ph
         raise AssertionError(f"php failed ({done.returncode}): {done.stderr.strip()}")
     reported = orjson.loads(done.stdout.rpartition("\n")[2])
     return PhpResult(reported["status"], reported["response"])
+
+
+def node(script: str, replace: Mapping[str, str], report: str, *, timeout: float = 30.0) -> Any:
+    """Run the JavaScript example ``script`` after the replacements (see ``substitute``); gives
+    the value of the JavaScript expression ``report`` once it has run."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed (https://nodejs.org, 18 or newer for fetch)")
+    code = f"{substitute(script, replace)}\nconsole.log(JSON.stringify({report}));\n"
+    return _run_example(["node"], "example.mjs", code, timeout)
+
+
+def python(script: str, replace: Mapping[str, str], report: str, *, timeout: float = 30.0) -> Any:
+    """Run the Python example ``script`` after the replacements (see ``substitute``); gives the
+    value of the Python expression ``report`` once it has run."""
+    code = f"{substitute(script, replace)}\nimport json\nprint(json.dumps({report}))\n"
+    return _run_example([sys.executable], "example.py", code, timeout)
+
+
+def _run_example(command: list[str], name: str, code: str, timeout: float) -> Any:
+    with tempfile.TemporaryDirectory(prefix="clientgate-example-") as tmp:
+        path = Path(tmp, name)
+        path.write_text(code)
+        done = subprocess.run([*command, str(path)], capture_output=True, text=True, env=_env(),
+                              timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"{command[0]} failed ({done.returncode}): {done.stderr.strip()}")
+    return orjson.loads(done.stdout.strip().rpartition("\n")[2])

@@ -1,0 +1,16 @@
+"""Full Engage fixtures: the live server its examples run against, and its resource for the
+tests it shares with the other Next.js dialect (``tests/dialects/nextjs.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dialects.nextjs import Api
+from tests.live import live_server  # noqa: F401  (a fixture)
+
+from .common import API
+
+
+@pytest.fixture
+def api() -> Api:
+    return API
