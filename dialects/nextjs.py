@@ -15,7 +15,7 @@ parsed as ``z.coerce.number().int()`` would, but strictly: only whole decimal nu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,10 +24,14 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from core.models import TEXT_MAX
+from core.projection import Projection
 from gateway import errors as api
+from gateway.calls import Call, endpoint
 from gateway.responses import JSON
+from gateway.routing import Endpoint
 
 from .base import Dialect
+from .formats import iso_millis_z
 
 # -- messages -------------------------------------------------------------------------------
 
@@ -53,6 +57,7 @@ STORE_MESSAGES = {
     "taken": "Already in use",
     "unknown": "Not found",
 }
+TIMESTAMPS = frozenset({"created_at", "updated_at"})
 #: JavaScript's ``Number.MAX_SAFE_INTEGER``: the largest offset a JavaScript API can count to.
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -80,6 +85,40 @@ def too_long(max: int) -> str:
 
 def store_message(field: str, code: str) -> str:
     return STORE_MESSAGES.get(code, "Invalid value")
+
+
+# -- output ---------------------------------------------------------------------------------
+
+Render = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def renderer(wire: Mapping[str, str]) -> Render:
+    """``render(row)``: the client object whose fields ``wire`` maps to store fields, in that
+    order; timestamps as ``toISOString()`` writes them."""
+    pairs = tuple((name, field, iso_millis_z if field in TIMESTAMPS else None)
+                  for name, field in wire.items())
+
+    def render(row: dict[str, Any]) -> dict[str, Any]:
+        return {name: convert(row[field]) if convert else row[field]
+                for name, field, convert in pairs}
+
+    return render
+
+
+def data(item: dict[str, Any], status_code: int = 200) -> JSON:
+    """``{"data": item}``: how both vendors answer with one client."""
+    return JSON({"data": item}, status_code=status_code)
+
+
+def get_client(fields: Projection, render: Render) -> Endpoint:
+    """``GET .../clients/{id}``: ``{"data": client}``, the client the path's uuid names."""
+
+    @endpoint
+    async def get_client(call: Call) -> Response:
+        return data(render(await call.run(call.store.clients.get, call.scope,
+                                          uuid=call.path("id"), projection=fields)))
+
+    return get_client
 
 
 # -- error bodies ---------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from dialects import nextjs
+from dialects.nextjs import data
 from gateway.calls import Call, endpoint
 from gateway.responses import JSON
 from gateway.routing import resource
@@ -23,23 +25,18 @@ async def list_clients(call: Call) -> Response:
 @endpoint
 async def create_client(call: Call) -> Response:
     values = BODY.load(await call.body())
-    row = await call.run(call.store.clients.create, call.scope, values, projection=FIELDS)
-    return JSON({"data": render(row)}, status_code=201)
+    return data(render(await call.run(call.store.clients.create, call.scope, values,
+                                      projection=FIELDS)), 201)
 
 
-@endpoint
-async def get_client(call: Call) -> Response:
-    row = await call.run(call.store.clients.get, call.scope, uuid=call.path("id"),
-                         projection=FIELDS)
-    return JSON({"data": render(row)})
+get_client = nextjs.get_client(FIELDS, render)
 
 
 @endpoint
 async def update_client(call: Call) -> Response:
     values = BODY.load(await call.body(), partial=True)
-    row = await call.run(call.store.clients.update, call.scope, uuid=call.path("id"),
-                         values=values, projection=FIELDS)
-    return JSON({"data": render(row)})
+    return data(render(await call.run(call.store.clients.update, call.scope,
+                                      uuid=call.path("id"), values=values, projection=FIELDS)))
 
 
 @endpoint

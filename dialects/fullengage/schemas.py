@@ -10,24 +10,16 @@ from core.models import NAME_MAX, SHORT_MAX, TEXT_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import STATUSES
-from dialects.formats import iso_millis_z
-from dialects.nextjs import Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text
+from dialects.nextjs import (Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text,
+                             renderer)
 
-FIELDS = Projection("uuid", "name", "phone", "status", "notes", "created_at", "updated_at")
+#: The client object: its fields and the store fields they show.
+CLIENT = {"id": "uuid", "name": "name", "phone": "phone", "status": "status", "notes": "notes",
+          "createdAt": "created_at", "updatedAt": "updated_at"}
+FIELDS = Projection(*CLIENT.values())
+render = renderer(CLIENT)
 #: ``sortBy`` values and the store fields they sort by.
 SORTS = {"name": "name", "phone": "phone", "status": "status", "createdAt": "created_at"}
-
-
-def render(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["uuid"],
-        "name": row["name"],
-        "phone": row["phone"],
-        "status": row["status"],
-        "notes": row["notes"],
-        "createdAt": iso_millis_z(row["created_at"]),
-        "updatedAt": iso_millis_z(row["updated_at"]),
-    }
 
 
 class StatusList(Choice):

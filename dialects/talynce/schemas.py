@@ -11,40 +11,23 @@ from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import METADATA_MAX_BYTES, STATUSES, check_values
-from dialects.formats import iso_millis_z
-from dialects.nextjs import (REQUIRED, Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text,
-                             expected, text_problem)
+from dialects.nextjs import (Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text, expected,
+                             renderer, text_problem)
 
-FIELDS = Projection("uuid", "name", "email", "phone", "address", "contact_person", "website",
-                    "industry", "status", "tags", "notes", "metadata", "jobs_count",
-                    "active_jobs_count", "created_at", "updated_at")
+#: The client object of the seed's response table: its fields and the store fields they show.
+CLIENT = {"id": "uuid", "name": "name", "email": "email", "phone": "phone", "address": "address",
+          "contact_person": "contact_person", "website": "website", "industry": "industry",
+          "status": "status", "tags": "tags", "notes": "notes", "metadata": "metadata",
+          "jobs_count": "jobs_count", "active_jobs_count": "active_jobs_count",
+          "created_at": "created_at", "updated_at": "updated_at"}
+FIELDS = Projection(*CLIENT.values())
+render = renderer(CLIENT)
 #: Newest first, as the dashboard's client list.
 NEWEST_FIRST = (Sort("created_at", descending=True),)
 METADATA_PROBLEMS = {
     "invalid": "Object must not contain NUL characters or nest deeper than 255 levels",
     "max_length": f"Object must be at most {METADATA_MAX_BYTES} bytes as JSON",
 }
-
-
-def render(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["uuid"],
-        "name": row["name"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "address": row["address"],
-        "contact_person": row["contact_person"],
-        "website": row["website"],
-        "industry": row["industry"],
-        "status": row["status"],
-        "tags": row["tags"],
-        "notes": row["notes"],
-        "metadata": row["metadata"],
-        "jobs_count": row["jobs_count"],
-        "active_jobs_count": row["active_jobs_count"],
-        "created_at": iso_millis_z(row["created_at"]),
-        "updated_at": iso_millis_z(row["updated_at"]),
-    }
 
 
 class Tags(fields.Field):

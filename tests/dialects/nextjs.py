@@ -1,9 +1,9 @@
 """Tests every Next.js dialect (Full Engage, Talynce) passes the same way: the error bodies of
 ``dialects/nextjs.py`` for bad input of every kind, and nothing written on any error.
 
-A dialect's test package imports the ``test_*`` functions it shares from here and defines the
-``api`` fixture (an ``Api``) they run against, so each runs once per dialect, on SQLite and on
-PostgreSQL, and is selected with the dialect's own tests.
+A dialect's test package imports the ``test_*`` functions (``from tests.dialects.nextjs import
+*`` gives exactly those) and defines the ``api`` fixture (an ``Api``) they run against, so each
+runs once per dialect, on SQLite and on PostgreSQL, and is selected with the dialect's own tests.
 """
 
 from __future__ import annotations
@@ -54,6 +54,15 @@ class Api:
 
     def url(self, key: str) -> str:
         return f"{self.base}/{key}"
+
+    def listed(self, client: Any, tenant: Any, **params: Any) -> dict:
+        r = client.get(self.base, params=params, headers=tenant.headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def names(body: dict) -> list[str]:
+    return [c["name"] for c in body["data"]]
 
 
 def stored(tenant: Any, key: str) -> dict:
@@ -307,3 +316,6 @@ def test_revoked_key_is_401(client, tenant, store, api):
 def test_unknown_route_is_a_json_404(client, tenant, api):
     r = client.get(api.base.replace("/clients", "/nothing"), headers=tenant.headers)
     assert (r.status_code, r.json()) == (404, error("Not found"))
+
+
+__all__ = [name for name in list(globals()) if name.startswith("test_")]

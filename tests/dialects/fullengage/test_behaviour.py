@@ -8,19 +8,9 @@ import pytest
 from core.scope import Scope
 from dialects.formats import iso_millis_z
 from tests.conftest import count_clients
-from tests.dialects.nextjs import STAMP, stored
+from tests.dialects.nextjs import STAMP, names, stored
 
-from .common import BASE, FIELDS, make
-
-
-def listed(client, tenant, **params) -> dict:
-    r = client.get(BASE, params=params, headers=tenant.headers)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def names(body: dict) -> list[str]:
-    return [c["name"] for c in body["data"]]
+from .common import API, BASE, FIELDS, make
 
 
 def test_the_client_object_has_seven_camelcase_fields(client, tenant):
@@ -57,7 +47,7 @@ def test_unknown_and_read_only_fields_are_ignored(client, tenant):
 def test_list_defaults_to_oldest_first_50_at_a_time(client, tenant):
     made = [make(client, tenant, f"C{i:02d}") for i in range(55)]
 
-    body = listed(client, tenant)
+    body = API.listed(client, tenant)
 
     assert body == {"data": made[:50], "total": 55}
 
@@ -65,7 +55,7 @@ def test_list_defaults_to_oldest_first_50_at_a_time(client, tenant):
 def test_limit_and_offset_walk_the_list_and_total_counts_every_match(client, tenant):
     made = [make(client, tenant, f"C{i}") for i in range(5)]
 
-    pages = [listed(client, tenant, limit=2, offset=o) for o in (0, 2, 4, 6)]
+    pages = [API.listed(client, tenant, limit=2, offset=o) for o in (0, 2, 4, 6)]
 
     assert [p["data"] for p in pages] == [made[0:2], made[2:4], made[4:5], []]
     assert {p["total"] for p in pages} == {5}
@@ -74,10 +64,10 @@ def test_limit_and_offset_walk_the_list_and_total_counts_every_match(client, ten
 def test_limit_bounds_are_accepted(client, tenant):
     for i in range(3):
         make(client, tenant, f"C{i}")
-    assert len(listed(client, tenant, limit=1)["data"]) == 1
-    assert len(listed(client, tenant, limit=100)["data"]) == 3
-    assert listed(client, tenant, limit="007")["total"] == 3
-    assert listed(client, tenant, offset=2**53 - 1) == {"data": [], "total": 3}
+    assert len(API.listed(client, tenant, limit=1)["data"]) == 1
+    assert len(API.listed(client, tenant, limit=100)["data"]) == 3
+    assert API.listed(client, tenant, limit="007")["total"] == 3
+    assert API.listed(client, tenant, offset=2**53 - 1) == {"data": [], "total": 3}
 
 
 def test_query_searches_name_or_phone_case_insensitively(client, tenant):
@@ -85,9 +75,9 @@ def test_query_searches_name_or_phone_case_insensitively(client, tenant):
     phone = make(client, tenant, "Beta", phone="+44 20 ACME")
     make(client, tenant, "Gamma", phone="+1 555-0199")
 
-    assert listed(client, tenant, query="acme") == {"data": [acme, phone], "total": 2}
-    assert listed(client, tenant, query="555-0100")["data"] == [acme]
-    assert listed(client, tenant, query="")["total"] == 3
+    assert API.listed(client, tenant, query="acme") == {"data": [acme, phone], "total": 2}
+    assert API.listed(client, tenant, query="555-0100")["data"] == [acme]
+    assert API.listed(client, tenant, query="")["total"] == 3
 
 
 def test_query_treats_like_wildcards_literally(client, tenant):
@@ -96,13 +86,13 @@ def test_query_treats_like_wildcards_literally(client, tenant):
     make(client, tenant, "Under_score")
     make(client, tenant, "Underscore")
 
-    assert names(listed(client, tenant, query="0%")) == ["100% Organic"]
-    assert names(listed(client, tenant, query="r_s")) == ["Under_score"]
+    assert names(API.listed(client, tenant, query="0%")) == ["100% Organic"]
+    assert names(API.listed(client, tenant, query="r_s")) == ["Under_score"]
 
 
 def test_query_does_not_search_notes(client, tenant):
     make(client, tenant, "Acme", notes="secret word")
-    assert listed(client, tenant, query="secret")["total"] == 0
+    assert API.listed(client, tenant, query="secret")["total"] == 0
 
 
 @pytest.mark.parametrize(("status", "expected"), [
@@ -116,7 +106,7 @@ def test_status_is_a_comma_separated_filter(client, tenant, status, expected):
     make(client, tenant, "I1", status="inactive")
     make(client, tenant, "A2")
 
-    body = listed(client, tenant, status=status)
+    body = API.listed(client, tenant, status=status)
 
     assert names(body) == expected and body["total"] == len(expected)
 
@@ -132,7 +122,7 @@ def test_sort_by_each_documented_field(client, tenant, sort_by, key, order):
         make(client, tenant, "Delta", phone="+0"),
     ]
 
-    got = listed(client, tenant, sortBy=sort_by, sortOrder=order)["data"]
+    got = API.listed(client, tenant, sortBy=sort_by, sortOrder=order)["data"]
 
     # Python's sort is stable, as the gateway's tie-break (creation order) in each direction.
     expected = sorted(made, key=lambda c: c[key])
@@ -145,19 +135,19 @@ def test_clients_without_phone_sort_last_ascending_first_descending(client, tena
     make(client, tenant, "No phone")
     make(client, tenant, "Phone", phone="+1")
 
-    assert names(listed(client, tenant, sortBy="phone")) == ["Phone", "No phone"]
-    assert names(listed(client, tenant, sortBy="phone", sortOrder="desc")) == [
+    assert names(API.listed(client, tenant, sortBy="phone")) == ["Phone", "No phone"]
+    assert names(API.listed(client, tenant, sortBy="phone", sortOrder="desc")) == [
         "No phone", "Phone"]
 
 
 def test_sort_order_alone_reverses_creation_order(client, tenant):
     made = [make(client, tenant, f"C{i}") for i in range(3)]
-    assert listed(client, tenant, sortOrder="desc")["data"] == made[::-1]
+    assert API.listed(client, tenant, sortOrder="desc")["data"] == made[::-1]
 
 
 def test_unknown_query_parameters_are_ignored(client, tenant):
     make(client, tenant, "Acme")
-    assert listed(client, tenant, page=3, per_page=1, search="zzz")["total"] == 1
+    assert API.listed(client, tenant, page=3, per_page=1, search="zzz")["total"] == 1
 
 
 def test_patch_changes_only_the_fields_sent(client, tenant):

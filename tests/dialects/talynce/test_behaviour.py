@@ -7,21 +7,11 @@ import orjson
 import pytest
 
 from core.scope import Scope
-from tests.dialects.nextjs import stored
+from tests.dialects.nextjs import names, stored
 
-from .common import BASE, make
+from .common import API, BASE, make
 
 NULLABLE = ["email", "phone", "address", "contact_person", "website", "industry", "notes"]
-
-
-def listed(client, tenant, **params) -> dict:
-    r = client.get(BASE, params=params, headers=tenant.headers)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def names(body: dict) -> list[str]:
-    return [c["name"] for c in body["data"]]
 
 
 def put(client, tenant, key: str, body) -> dict:
@@ -40,7 +30,7 @@ def test_a_new_client_has_every_field(client, tenant):
 def test_list_is_newest_first_50_at_a_time(client, tenant):
     made = [make(client, tenant, f"C{i:02d}") for i in range(55)]
 
-    body = listed(client, tenant)
+    body = API.listed(client, tenant)
 
     assert body == {"data": made[::-1][:50], "meta": {"total": 55, "limit": 50, "offset": 0}}
 
@@ -48,12 +38,12 @@ def test_list_is_newest_first_50_at_a_time(client, tenant):
 def test_limit_and_offset_walk_the_list_and_meta_says_what_was_used(client, tenant):
     made = [make(client, tenant, f"C{i}") for i in range(5)][::-1]
 
-    pages = [listed(client, tenant, limit=2, offset=o) for o in (0, 2, 4, 6)]
+    pages = [API.listed(client, tenant, limit=2, offset=o) for o in (0, 2, 4, 6)]
 
     assert [p["data"] for p in pages] == [made[0:2], made[2:4], made[4:5], []]
     assert [p["meta"] for p in pages] == [{"total": 5, "limit": 2, "offset": o}
                                           for o in (0, 2, 4, 6)]
-    assert listed(client, tenant, limit="010", offset="+1")["meta"] == {
+    assert API.listed(client, tenant, limit="010", offset="+1")["meta"] == {
         "total": 5, "limit": 10, "offset": 1}
 
 
@@ -70,13 +60,13 @@ def test_search_covers_name_email_and_contact_person(client, tenant, search, exp
     make(client, tenant, "Beta", email="HR@beta.example", notes="secret")
     make(client, tenant, "Gamma", contact_person="Jane Smith")
 
-    assert names(listed(client, tenant, search=search)) == expected
+    assert names(API.listed(client, tenant, search=search)) == expected
 
 
 def test_search_treats_like_wildcards_literally(client, tenant):
     make(client, tenant, "100% Organic")
     make(client, tenant, "100 Percent")
-    assert names(listed(client, tenant, search="0%")) == ["100% Organic"]
+    assert names(API.listed(client, tenant, search="0%")) == ["100% Organic"]
 
 
 def test_status_and_industry_filters(client, tenant):
@@ -85,12 +75,12 @@ def test_status_and_industry_filters(client, tenant):
     make(client, tenant, "Health", industry="Healthcare")
     make(client, tenant, "Fintech", industry="Financial Technology")
 
-    assert names(listed(client, tenant, status="inactive")) == ["Tech inactive"]
-    assert names(listed(client, tenant, industry="technology")) == ["Tech inactive",
+    assert names(API.listed(client, tenant, status="inactive")) == ["Tech inactive"]
+    assert names(API.listed(client, tenant, industry="technology")) == ["Tech inactive",
                                                                      "Tech active"]
-    assert names(listed(client, tenant, industry="technology", status="active")) == [
+    assert names(API.listed(client, tenant, industry="technology", status="active")) == [
         "Tech active"]
-    assert listed(client, tenant, industry="")["meta"]["total"] == 4
+    assert API.listed(client, tenant, industry="")["meta"]["total"] == 4
 
 
 def test_put_changes_only_the_fields_sent(client, tenant):
