@@ -220,8 +220,9 @@ class Choice(fields.Field):
         return f"Expected {self.listing}, received {received(value)}"
 
 
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: Python's ``\d`` and ``int()`` also read other scripts' digits ("٣").
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class QueryInt(fields.Field):

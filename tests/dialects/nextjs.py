@@ -146,6 +146,8 @@ BAD_PAGING = {
     "limit a fraction": ({"limit": "1.5"}, {"limit": ["Expected integer, received float"]}),
     "limit an exponent": ({"limit": "1e2"}, {"limit": ["Expected integer, received float"]}),
     "limit with a nul": ({"limit": "1\x00"}, {"limit": ["Expected number, received nan"]}),
+    "limit in arabic digits": ({"limit": "\u0663"}, {"limit": ["Expected number, received nan"]}),
+    "limit with spaces": ({"limit": " 5 "}, {"limit": ["Expected number, received nan"]}),
     "offset negative": ({"offset": "-1"},
                         {"offset": ["Number must be greater than or equal to 0"]}),
     "offset past 2^53": ({"offset": str(2**53)},
@@ -316,6 +318,18 @@ def test_revoked_key_is_401(client, tenant, store, api):
 def test_unknown_route_is_a_json_404(client, tenant, api):
     r = client.get(api.base.replace("/clients", "/nothing"), headers=tenant.headers)
     assert (r.status_code, r.json()) == (404, error("Not found"))
+
+
+def test_an_unexpected_error_is_a_500_without_details(client, tenant, store, api, monkeypatch):
+    c = api.make(client, tenant, "Acme")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(store.clients, "get", broken)
+    r = client.get(api.url(c["id"]), headers=tenant.headers)
+
+    assert (r.status_code, r.json()) == (500, error("Internal server error"))
 
 
 __all__ = [name for name in list(globals()) if name.startswith("test_")]

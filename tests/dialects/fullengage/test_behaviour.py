@@ -195,9 +195,11 @@ def test_patch_leaves_fields_other_dialects_show_alone(client, tenant):
     assert (after["email"], after["industry"], after["tags"]) == ("a@acme.co", "Tech", ["vip"])
 
 
-def test_get_accepts_a_uuid_in_capitals(client, tenant):
+@pytest.mark.parametrize("spelling", [str.upper, lambda u: "{" + u + "}",
+                                      lambda u: u.replace("-", "")])
+def test_get_accepts_other_spellings_of_the_uuid(client, tenant, spelling):
     created = make(client, tenant, "Acme")
-    r = client.get(f"{BASE}/{created['id'].upper()}", headers=tenant.headers)
+    r = client.get(f"{BASE}/{spelling(created['id'])}", headers=tenant.headers)
     assert r.json() == {"data": created}
 
 
