@@ -24,10 +24,26 @@ FIELDS = Projection(*CLIENT.values())
 render = renderer(CLIENT)
 #: Newest first, as the dashboard's client list.
 NEWEST_FIRST = (Sort("created_at", descending=True),)
+#: Far more than any key-value document needs, and far inside what the gateway's JSON encoder
+#: writes (254 levels, the response's envelope included).
+METADATA_MAX_DEPTH = 100
 METADATA_PROBLEMS = {
-    "invalid": "Object must not contain NUL characters or nest deeper than 255 levels",
+    "invalid": "Object must not contain NUL characters",
     "max_length": f"Object must be at most {METADATA_MAX_BYTES} bytes as JSON",
+    "depth": f"Object must nest at most {METADATA_MAX_DEPTH} levels deep",
 }
+
+
+def depth(value: Any) -> int:
+    """How many objects and arrays deep ``value`` nests (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1)
+                         for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 class Tags(fields.Field):
@@ -47,7 +63,8 @@ class Tags(fields.Field):
 
 
 class Metadata(fields.Field):
-    """A JSON object the store can hold (no NUL characters, 64 KiB of JSON at most)."""
+    """A JSON object the store can hold and the gateway can send back: no NUL characters,
+    65,535 bytes of JSON at most, ``METADATA_MAX_DEPTH`` levels deep at most."""
 
     def __init__(self) -> None:
         super().__init__(error_messages={"null": expected("object", None)})
@@ -56,6 +73,8 @@ class Metadata(fields.Field):
                      ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValidationError(expected("object", value))
+        if depth(value) > METADATA_MAX_DEPTH:
+            raise ValidationError(METADATA_PROBLEMS["depth"])
         try:
             check_values({"metadata": value}, creating=False)
         except Invalid as exc:

@@ -17,12 +17,14 @@ def too_long(n: int) -> str:
     return f"String must contain at most {n} character(s)"
 
 
-METADATA_NUL = "Object must not contain NUL characters or nest deeper than 255 levels"
+METADATA_NUL = "Object must not contain NUL characters"
+TOO_DEEP = "Object must nest at most 100 levels deep"
 
 
-def nested(depth: int) -> dict:
+def nested(levels: int) -> dict:
+    """An object ``levels`` objects deep."""
     value: dict = {}
-    for _ in range(depth):
+    for _ in range(levels - 1):
         value = {"a": value}
     return value
 
@@ -56,7 +58,10 @@ BAD_FIELDS = {
     "metadata is null": ({"metadata": None}, {"metadata": ["Expected object, received null"]}),
     "metadata has a nul value": ({"metadata": {"k": "v\x00"}}, {"metadata": [METADATA_NUL]}),
     "metadata has a nul key": ({"metadata": {"k\x00": 1}}, {"metadata": [METADATA_NUL]}),
-    "metadata nests too deep": ({"metadata": nested(300)}, {"metadata": [METADATA_NUL]}),
+    "metadata nests too deep": ({"metadata": nested(101)}, {"metadata": [TOO_DEEP]}),
+    "metadata nests too deep in a list": ({"metadata": {"l": [nested(100)]}},
+                                          {"metadata": [TOO_DEEP]}),
+    "metadata nests far too deep": ({"metadata": nested(600)}, {"metadata": [TOO_DEEP]}),
     "metadata too large": ({"metadata": {"k": "v" * 70_000}},
                            {"metadata": ["Object must be at most 65535 bytes as JSON"]}),
     "all at once": ({"name": None, "tags": [1], "metadata": [], "status": "gone"},
@@ -120,3 +125,10 @@ def test_methods_the_seed_lacks_are_405_and_change_nothing(client, tenant, metho
     assert (r.status_code, r.json()) == (405, error("Method not allowed"))
     assert r.headers["allow"] == "GET, HEAD, PUT"
     assert stored(tenant, c["id"]) == before
+
+
+def test_metadata_100_levels_deep_is_accepted_and_listed(client, tenant):
+    created = make(client, tenant, "Deep", metadata=nested(100))
+
+    assert created["metadata"] == nested(100)
+    assert client.get(BASE, headers=tenant.headers).json()["data"] == [created]
