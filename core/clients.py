@@ -22,7 +22,7 @@ from .projection import ALL, Projection
 from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope
 from .sql import Session
-from .values import check_values, clean_string, clean_tags, valid_id
+from .values import check_values, clean_email, clean_string, clean_tags, email_key, valid_id
 
 if TYPE_CHECKING:
     from .store import Store
@@ -462,7 +462,7 @@ class Clients:
             lambda: sa.select(u.id, u.kind).where(
                 u.tenant_id == bp("tenant_id"), u.email_key == bp("email_key")
             ),
-            {"tenant_id": scope.tenant_id, "email_key": person.email.lower()},
+            {"tenant_id": scope.tenant_id, "email_key": email_key(person.email)},
         )
         if not rows:
             return None
@@ -495,7 +495,7 @@ class Clients:
                     ),
                     {"v_tenant_id": scope.tenant_id, "v_client_id": client_id,
                      "v_first_name": person.first_name, "v_last_name": person.last_name,
-                     "v_email": person.email, "v_email_key": person.email.lower(),
+                     "v_email": person.email, "v_email_key": email_key(person.email),
                      "v_created_at": stamp},
                 )
         except s.IntegrityError:
@@ -529,10 +529,12 @@ class Clients:
 
 def _check_person(person: Person) -> None:
     errors: dict[str, list[str]] = {}
-    for field, limit in (("first_name", m.NAME_MAX), ("last_name", m.NAME_MAX),
-                         ("email", m.EMAIL_MAX)):
+    for field in ("first_name", "last_name", "email"):
         value = getattr(person, field)
-        code = "required" if not value else clean_string(value, limit)
+        if not value:
+            code = "required"
+        else:
+            code = clean_email(value) if field == "email" else clean_string(value, m.NAME_MAX)
         if code:
             errors[f"primary_user.{field}"] = [code]
     if errors:

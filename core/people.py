@@ -12,7 +12,7 @@ from .clock import now
 from .errors import Conflict, Invalid
 from .scope import Scope
 from .tenants import check_name
-from .values import clean_string
+from .values import clean_email, email_key
 
 if TYPE_CHECKING:
     from .store import Store
@@ -32,13 +32,13 @@ class Users:
         """Add a user or contact; a contact may belong to no client until it is promoted."""
         if kind not in KINDS:
             raise Invalid.one("kind", "invalid")
-        if clean_string(email, m.EMAIL_MAX) or "@" not in email:
+        if clean_email(email) or "@" not in email:
             raise Invalid.one("email", "invalid")
         row = {
             "tenant_id": scope.tenant_id, "client_id": client_id, "kind": kind,
             "first_name": check_name(first_name, "first_name"),
             "last_name": check_name(last_name, "last_name"),
-            "email": email, "email_key": email.lower(), "is_owner": False, "created_at": now(),
+            "email": email, "email_key": email_key(email), "is_owner": False, "created_at": now(),
         }
         if client_id is not None:
             self._store.clients.require(scope, client_id)
@@ -64,7 +64,7 @@ class Users:
         """The tenant's user or contact with this email (compared case-insensitively), if any."""
         u = m.client_users.c
         stmt = sa.select(*(u[k] for k in _USER_COLUMNS)).where(
-            u.tenant_id == scope.tenant_id, u.email_key == email.lower()
+            u.tenant_id == scope.tenant_id, u.email_key == email_key(email)
         )
         with self._store.read() as conn:
             row = conn.execute(stmt).first()

@@ -63,6 +63,20 @@ def clean_string(value: Any, limit: int) -> str | None:
     return None
 
 
+def email_key(email: str) -> str:
+    """An address as compared for uniqueness: case-insensitively."""
+    return email.lower()
+
+
+def clean_email(value: Any) -> str | None:
+    """Like ``clean_string`` for an address, whose lowered form must fit its column too (some
+    letters grow when lowered: "İ" becomes two characters)."""
+    problem = clean_string(value, m.EMAIL_MAX)
+    if problem is None and len(email_key(value)) > m.EMAIL_MAX:
+        problem = "max_length"
+    return problem
+
+
 def check_values(values: Mapping[str, Any], *, creating: bool) -> None:
     """Raise ``Invalid`` listing every field of ``values`` the store cannot hold."""
     errors: dict[str, list[str]] = {}

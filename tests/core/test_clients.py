@@ -269,3 +269,14 @@ def test_isolation_between_tenants_in_lists(store):
     a, b = make_tenant(store, "iso"), make_tenant(store, "iso")
     store.clients.create(Scope(a.id), {"name": "A only"})
     assert store.clients.list(Scope(b.id), ClientQuery()).total == 0
+
+
+def test_an_email_that_grows_when_lowered_is_too_long_not_a_database_error(store, tenant, scope):
+    email = "İ" * 250 + "@x.io"  # 255 characters; lowered, each İ becomes two
+    with pytest.raises(Invalid) as caught:
+        store.clients.create(scope, {"name": "x"}, primary_user=Person("A", "B", email))
+    assert caught.value.errors == {"primary_user.email": ["max_length"]}
+    with pytest.raises(Invalid):
+        store.users.create(scope, client_id=None, first_name="A", last_name="B", email=email,
+                           kind="contact")
+    assert count_clients(store, tenant.id) == 0
