@@ -20,6 +20,7 @@ from starlette.types import Scope
 
 from dialects.base import Dialect
 from gateway import errors as api
+from gateway.calls import Call
 from gateway.responses import JSON
 
 class LaravelDialect(Dialect):
@@ -91,6 +92,16 @@ STORE_RULES = {"required": "required", "taken": "unique", "max_length": "max.str
 def store_message(field: str, code: str, max: int = 255) -> str:
     """The Laravel message for a store error ``code`` on ``field`` (``max``: the field's limit)."""
     return message(STORE_RULES.get(code, "format"), field, max=max)
+
+
+def client_id(call: Call) -> int:
+    """The integer ``{id}`` of a client route. Laravel's route-model binding finds no row for
+    anything but digits, so that is the client's 404; ASCII digits only, since Python's
+    ``isdigit`` and ``int`` also read other scripts' digits ("٣" is 3, "²" is not a number)."""
+    raw = call.path("id")
+    if not (raw.isascii() and raw.isdigit()):
+        raise api.NotFound(resource="client", key=raw)
+    return int(raw)
 
 
 def route(scope: Scope) -> str:
@@ -210,7 +221,7 @@ class _StrictInteger(fields.Integer):
     def _validated(self, value: Any) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid")
-        if isinstance(value, str) and not value.lstrip("-").isdigit():
+        if isinstance(value, str) and not (value.isascii() and value.lstrip("-").isdigit()):
             raise self.make_error("invalid")
         return super()._validated(value)
 

@@ -99,7 +99,8 @@ def _listify(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     items = {k: _listify(v) for k, v in value.items()}
-    if items and all(k.isdigit() for k in items):
+    # ASCII digits only: "²".isdigit() is true, but PHP (and int()) read no number in it.
+    if items and all(k.isascii() and k.isdigit() for k in items):
         return [items[k] for k in sorted(items, key=int)]
     return items
 

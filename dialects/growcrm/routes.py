@@ -15,9 +15,9 @@ from core.scope import Scope
 from core.store import Store
 from core.values import clean_string
 from dialects.base import flatten
-from dialects.laravel import clean
+from dialects.laravel import clean, client_id
 from gateway.calls import Call, endpoint
-from gateway.errors import NotFound, ValidationFailed
+from gateway.errors import ValidationFailed
 from gateway.responses import JSON
 from gateway.routing import resource
 
@@ -32,13 +32,6 @@ TAGS_SET = "Client tags updated successfully."
 STATUS_SET = "Client status updated successfully."
 OWNER_SET = "Client account owner updated successfully."
 JUST_ID = Projection()
-
-
-def client_id(call: Call) -> int:
-    raw = call.path("id")
-    if not (raw.isascii() and raw.isdigit()):
-        raise NotFound(resource="client", key=raw)
-    return int(raw)
 
 
 def answer(data: Any, message: str, status: int = 200) -> JSON:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from dialects.laravel import client_id
 from gateway.calls import Call, endpoint
-from gateway.errors import NotFound
 from gateway.responses import JSON, SECONDS_Z
 from gateway.routing import resource
 
 from .schemas import CREATE, FIELDS, LIST_QUERY, UPDATE, render
-
-
-def client_id(call: Call) -> int:
-    raw = call.path("id")
-    if not raw.isdigit():
-        raise NotFound(resource="client", key=raw)
-    return int(raw)
 
 
 @endpoint
