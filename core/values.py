@@ -20,6 +20,12 @@ STATUSES = ("active", "inactive")
 INT32_MAX = 2**31 - 1
 ID_MAX = 2**63 - 1
 METADATA_MAX_BYTES = 65_535
+#: Far more than a key-value document needs, and well inside the 254 levels the response
+#: encoder (orjson) writes, envelopes included: deeper documents are refused, not stored.
+METADATA_MAX_DEPTH = 100
+#: Tags a client may carry: generous for labels, and a bound on what one write can ask of the
+#: database.
+MAX_TAGS = 100
 
 _STRING_LIMITS: dict[str, int] = {
     "name": m.NAME_MAX,
@@ -115,9 +121,23 @@ def _check(key: str, value: Any) -> str | None:
     return None
 
 
+def json_depth(value: Any) -> int:
+    """How many objects and arrays deep ``value`` nests (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1)
+                         for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
 def _check_metadata(value: Any) -> str | None:
     if not isinstance(value, dict):
         return "invalid"
+    if json_depth(value) > METADATA_MAX_DEPTH:
+        return "max_depth"
     try:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
@@ -135,6 +155,9 @@ def valid_id(value: Any) -> bool:
 def clean_tags(tags: Iterable[Any]) -> list[str]:
     """Tags in their given order, without repeats; ``Invalid`` on anything but short strings."""
     seen: dict[str, None] = {}
+    tags = list(tags)
+    if len(tags) > MAX_TAGS:
+        raise Invalid.one("tags", "too_many")
     for tag in tags:
         if clean_string(tag, m.NAME_MAX) or not tag.strip():
             raise Invalid.one("tags", "invalid")

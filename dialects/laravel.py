@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import Scope
 
+from core.values import MAX_TAGS
 from dialects.base import Dialect
 from gateway import errors as api
 from gateway.calls import Call
@@ -51,6 +52,7 @@ MESSAGES = {
     "email": "The {attribute} field must be a valid email address.",
     "max.string": "The {attribute} field must not be greater than {max} characters.",
     "max.numeric": "The {attribute} field must not be greater than {max}.",
+    "max.array": "The {attribute} field must not have more than {max} items.",
     "min.numeric": "The {attribute} field must be at least {min}.",
     "exists": "The selected {attribute} is invalid.",
     "in": "The selected {attribute} is invalid.",
@@ -86,11 +88,13 @@ def summary(errors: dict[str, list[str]], *, legacy: bool = False) -> str:
 
 #: What a store error code (``core.errors``) means as a Laravel rule; anything else is ``format``.
 STORE_RULES = {"required": "required", "taken": "unique", "max_length": "max.string",
-               "unknown": "exists", "not_member": "exists"}
+               "unknown": "exists", "not_member": "exists", "too_many": "max.array"}
 
 
 def store_message(field: str, code: str, max: int = 255) -> str:
     """The Laravel message for a store error ``code`` on ``field`` (``max``: the field's limit)."""
+    if code == "too_many":
+        max = MAX_TAGS
     return message(STORE_RULES.get(code, "format"), field, max=max)
 
 

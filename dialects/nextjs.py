@@ -25,6 +25,7 @@ from starlette.types import Scope
 
 from core.models import TEXT_MAX
 from core.projection import Projection
+from core.values import MAX_TAGS
 from gateway import errors as api
 from gateway.calls import Call, endpoint
 from gateway.responses import JSON
@@ -56,6 +57,7 @@ STORE_MESSAGES = {
     "max_length": "Too large",
     "taken": "Already in use",
     "unknown": "Not found",
+    "too_many": f"Array must contain at most {MAX_TAGS} element(s)",
 }
 TIMESTAMPS = frozenset({"created_at", "updated_at"})
 #: JavaScript's ``Number.MAX_SAFE_INTEGER``: the largest offset a JavaScript API can count to.

@@ -10,7 +10,8 @@ from core.errors import Invalid
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
-from core.values import METADATA_MAX_BYTES, STATUSES, check_values
+from core.values import (METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values,
+                         json_depth)
 from dialects.nextjs import (Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text, expected,
                              renderer, text_problem)
 
@@ -24,26 +25,11 @@ FIELDS = Projection(*CLIENT.values())
 render = renderer(CLIENT)
 #: Newest first, as the dashboard's client list.
 NEWEST_FIRST = (Sort("created_at", descending=True),)
-#: Far more than any key-value document needs, and far inside what the gateway's JSON encoder
-#: writes (254 levels, the response's envelope included).
-METADATA_MAX_DEPTH = 100
 METADATA_PROBLEMS = {
     "invalid": "Object must not contain NUL characters",
     "max_length": f"Object must be at most {METADATA_MAX_BYTES} bytes as JSON",
     "depth": f"Object must nest at most {METADATA_MAX_DEPTH} levels deep",
 }
-
-
-def depth(value: Any) -> int:
-    """How many objects and arrays deep ``value`` nests (without recursion)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, level)
-            stack.extend((child, level + 1)
-                         for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
 
 
 class Tags(fields.Field):
@@ -73,7 +59,7 @@ class Metadata(fields.Field):
                      ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValidationError(expected("object", value))
-        if depth(value) > METADATA_MAX_DEPTH:
+        if json_depth(value) > METADATA_MAX_DEPTH:
             raise ValidationError(METADATA_PROBLEMS["depth"])
         try:
             check_values({"metadata": value}, creating=False)

@@ -280,3 +280,20 @@ def test_an_email_that_grows_when_lowered_is_too_long_not_a_database_error(store
         store.users.create(scope, client_id=None, first_name="A", last_name="B", email=email,
                            kind="contact")
     assert count_clients(store, tenant.id) == 0
+
+
+def test_limits_on_tags_and_metadata_depth(store, tenant, scope):
+    with pytest.raises(Invalid) as caught:
+        store.clients.create(scope, {"name": "x"}, tags=[f"t{i}" for i in range(101)])
+    assert caught.value.errors == {"tags": ["too_many"]}
+    deep: dict = {}
+    node = deep
+    for _ in range(100):
+        node["k"] = {}
+        node = node["k"]
+    with pytest.raises(Invalid) as caught:
+        store.clients.create(scope, {"name": "x", "metadata": deep})
+    assert caught.value.errors == {"metadata": ["max_depth"]}
+    assert count_clients(store, tenant.id) == 0
+    assert len(store.clients.create(scope, {"name": "ok"}, tags=[f"t{i}" for i in range(100)])
+               ["tags"]) == 100
