@@ -123,10 +123,6 @@ def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
             f"Supported methods: {', '.join(allowed)}.")
 
 
-def message_body(text: str, status: int, headers: dict[str, str] | None = None) -> JSON:
-    return JSON({"message": text}, status_code=status, headers=headers)
-
-
 def validation_body(text: str, errors: dict[str, list[str]]) -> JSON:
     return JSON({"message": text, "errors": errors}, status_code=422)
 
@@ -156,20 +152,20 @@ class ErrorBodies:
             text = self.missing(error) or f"The route {route(scope)} could not be found."
             return self.body(404, text)
         if isinstance(error, api.MethodNotAllowed):
-            return self.body(405, method_not_allowed(scope, error.allowed),
-                             headers={"Allow": ", ".join(error.allowed)})
+            # The Allow header is added for every dialect by Dialect.error_response.
+            return self.body(405, method_not_allowed(scope, error.allowed))
         text = self.texts.get(error.status) or TEXTS.get(error.status)
         return self.body(error.status, text or error.detail or TEXTS[500])
 
-    def body(self, status: int, text: str, *, errors: dict[str, list[str]] | None = None,
-             headers: dict[str, str] | None = None) -> JSON:
+    def body(self, status: int, text: str, *,
+             errors: dict[str, list[str]] | None = None) -> JSON:
         content: dict[str, Any] = {}
         if self.labels is not None:
             content["error"] = self.labels.get(status, "Error")
         content["message"] = text
         if errors is not None:
             content["errors"] = errors
-        return JSON(content, status_code=status, headers=headers)
+        return JSON(content, status_code=status)
 
 
 class LaravelSchema(Schema):

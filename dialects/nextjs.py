@@ -136,15 +136,13 @@ class ErrorBodies:
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         if isinstance(error, api.ValidationFailed):
             return JSON({"error": VALIDATION_FAILED, "details": error.errors}, status_code=400)
-        headers = None
         text = TEXTS.get(error.status) or error.detail or TEXTS[500]
         if isinstance(error, api.NotFound):
             text = self.missing.get(error.resource or "", text)
-        elif isinstance(error, api.MethodNotAllowed):
-            headers = {"Allow": ", ".join(error.allowed)}
         elif isinstance(error, api.BadRequest) and error.detail:
             text = error.detail
-        return JSON({"error": text}, status_code=error.status, headers=headers)
+        # A 405's Allow header is added for every dialect by Dialect.error_response.
+        return JSON({"error": text}, status_code=error.status)
 
 
 class NextjsDialect(Dialect):
