@@ -185,7 +185,8 @@ class Clients:
                 if custom_values is not None
                 else {}
             )
-            contact = self._existing_contact(s, scope, primary_user) if primary_user else None
+            contact = (self._existing_contact(s, scope, primary_user.email)
+                       if primary_user else None)
             if primary_user:
                 values.setdefault("email", primary_user.email)
                 values.setdefault("contact_person", primary_user.full_name)
@@ -311,6 +312,15 @@ class Clients:
             raise NotFound("client", id if id is not None else uuid)
         return deleted
 
+    def email_taken(self, scope: Scope, email: str) -> bool:
+        """Whether ``create`` would refuse ``email`` for a primary user as taken."""
+        with self._sql.read() as s:
+            try:
+                self._existing_contact(s, scope, email)
+            except Conflict:
+                return True
+        return False
+
     def require(self, scope: Scope, client_id: Any) -> None:
         """``NotFound`` unless ``client_id`` is a client the scope can reach."""
         with self._sql.read() as s:
@@ -362,15 +372,19 @@ class Clients:
                 by_id[row["client_id"]]["custom_fields"][row["name"]] = row["value"]
 
     def _locate(self, s: Session, scope: Scope, key: Key, asked: Any) -> int:
+        found = self._reach(s, scope, key)
+        if found is None:
+            raise NotFound("client", asked)
+        return found
+
+    def _reach(self, s: Session, scope: Scope, key: Key) -> int | None:
+        """The id of the client ``key`` names, if the scope can reach it."""
         limited = scope.workspace_id is not None
-        found = s.scalar(
+        return s.scalar(
             ("locate", key.column, limited),
             lambda: sa.select(c.id).where(*scope_terms(limited), c[key.column] == bp("key")),
             scoped(scope, key=key.value),
         )
-        if found is None:
-            raise NotFound("client", asked)
-        return found
 
     def _touch(self, s: Session, client_id: int, values: Mapping[str, Any]) -> None:
         row = {**values, "updated_at": now()}
@@ -455,20 +469,26 @@ class Clients:
             raise Invalid(errors)
         return chosen
 
-    def _existing_contact(self, s: Session, scope: Scope, person: Person) -> int | None:
-        """The id of a contact to promote for ``person``, ``None`` for a new user, or Conflict."""
+    def _existing_contact(self, s: Session, scope: Scope, email: str) -> int | None:
+        """The id of a contact to promote for a primary user with ``email``, ``None`` for a new
+        user, or Conflict: a user has the email, or a contact of a client the scope cannot
+        reach (promoting it would take it from that client, across the scope's fence)."""
         rows = s.rows(
             ("person",),
-            lambda: sa.select(u.id, u.kind).where(
+            lambda: sa.select(u.id, u.kind, u.client_id).where(
                 u.tenant_id == bp("tenant_id"), u.email_key == bp("email_key")
             ),
-            {"tenant_id": scope.tenant_id, "email_key": email_key(person.email)},
+            {"tenant_id": scope.tenant_id, "email_key": email_key(email)},
         )
         if not rows:
             return None
-        if rows[0]["kind"] != "contact":
+        found = rows[0]
+        if found["kind"] != "contact" or (
+            found["client_id"] is not None
+            and self._reach(s, scope, Key("id", found["client_id"])) is None
+        ):
             raise Conflict("primary_user.email")
-        return rows[0]["id"]
+        return found["id"]
 
     def _attach_owner(self, s: Session, scope: Scope, client_id: int, person: Person,
                       contact: int | None, stamp: Any) -> None:

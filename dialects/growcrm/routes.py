@@ -48,10 +48,9 @@ def store_rules(store: Store, scope: Scope, data: dict[str, Any], *, creating: b
     not already in ``known`` errors."""
     broken: dict[str, list[str]] = {}
     email = data.get("email")
-    if creating and "email" not in known and clean_string(email, EMAIL_MAX) is None:
-        user = store.users.find(scope, email)
-        if user is not None and user["kind"] != "contact":
-            broken["primary_user.email"] = ["taken"]
+    if (creating and "email" not in known and clean_string(email, EMAIL_MAX) is None
+            and store.clients.email_taken(scope, email)):
+        broken["primary_user.email"] = ["taken"]
     category = data.get("client_categoryid")
     if "client_categoryid" not in known and category is not None:
         if int(category) not in {c["id"] for c in store.categories.list(scope.tenant_id)}:

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from core.scope import Scope
 from tests.conftest import count_clients
 
-from .common import DIALECTS, answer, keys_in
+from .common import DIALECTS, answer, keys_in, ok
 from .views import CREATE, UPDATE, Ref, View, stored
 from .world import make_client, new_values
 
@@ -97,9 +98,32 @@ def test_a_workspace_the_key_may_not_use_cannot_be_named_on_create(
 def test_a_workspace_limited_key_works_in_its_own_workspace(client, tenant, view):
     """The fence is not a wall: the limited key reaches what is its own, whatever the dialect."""
     ref = make_client(tenant, tenant.workspace)
-    made = view.one(view.create(client, tenant, {"name": "Mine too"},
-                                headers=tenant.limited_headers))
+    made = view.one(ok(view.create(client, tenant, {"name": "Mine too"},
+                                   headers=tenant.limited_headers), 201))
 
-    assert view.one(view.get(client, tenant.limited_headers, ref))[view.key] == ref.key(view)
+    assert view.one(ok(view.get(client, tenant.limited_headers, ref)))[view.key] == ref.key(view)
     assert stored(tenant, **{view.key: made[view.key]})["workspace_slug"] == "main"
-    assert view.writes("name", CREATE)
+
+
+@pytest.mark.parametrize("view", [v for v in DIALECTS if v.writes("owner.email", CREATE)],
+                         ids=str)
+def test_a_workspace_limited_key_cannot_take_a_contact_from_another_workspace(
+        client, tenant, view):
+    """A primary user whose email is a contact's promotes that contact, taking it from its
+    client: only from a client the key may reach. Otherwise the email is taken."""
+    ref = make_client(tenant, tenant.other_workspace)
+    scope = Scope(tenant.id)
+    contact = tenant.store.users.create(scope, client_id=ref.id, first_name="Lee",
+                                        last_name="Ng", email="lee@other.example", kind="contact")
+    tenant.store.clients.set_owner(scope, contact["id"], id=ref.id)
+    values = {"name": "Mine", "owner.first_name": "Lee", "owner.last_name": "Ng",
+              "owner.email": contact["email"]}
+    before = (stored(tenant, ref), tenant.store.users.list(scope))
+
+    response = view.create(client, tenant, values, headers=tenant.limited_headers)
+
+    assert response.status_code == 422
+    assert (stored(tenant, ref), tenant.store.users.list(scope)) == before
+    # A key that reaches the contact's client promotes it, as documented.
+    made = view.one(ok(view.create(client, tenant, values), 201))
+    assert stored(tenant, **{view.key: made[view.key]})["owner.id"] == contact["id"]
