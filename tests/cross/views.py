@@ -266,6 +266,8 @@ class View:
     #: refused with ``unknown_workspace`` rather than answered with a 404.
     names_workspace: ClassVar[bool] = False
     unknown_workspace: ClassVar[dict | None] = None
+    #: The 404 body for a client it cannot find (``missing`` where it names the client).
+    not_found: ClassVar[dict[str, str]]
 
     def __repr__(self) -> str:
         return self.name
@@ -311,7 +313,7 @@ class View:
 
     def missing(self, ref: Ref) -> dict:
         """The dialect's 404 body for this client."""
-        raise NotImplementedError
+        return self.not_found
 
     # -- requests ------------------------------------------------------------------------
 
@@ -410,9 +412,7 @@ class Outlign(View):
 
 class NextjsView(View):
     list_params: ClassVar[dict[str, Any]] = {"limit": 100}
-
-    def missing(self, ref: Ref) -> dict:
-        return {"error": "Client not found"}
+    not_found: ClassVar[dict[str, str]] = {"error": "Client not found"}
 
 
 class FullEngage(NextjsView):
@@ -465,6 +465,7 @@ class GrowCrm(View):
     list_params: ClassVar[dict[str, Any]] = {"limit": 100}
     search_param = "search"
     has_delete = True
+    not_found: ClassVar[dict[str, str]] = {"message": "Client not found."}
     wires = (
         wire("id", "id", "read", Integer()),
         wire("name", "company_name", "read"),
@@ -502,9 +503,6 @@ class GrowCrm(View):
     def update_extras(self, ref: Ref) -> dict[str, Any]:
         return {"client_company_name": ref.name}
 
-    def missing(self, ref: Ref) -> dict:
-        return {"message": "Client not found."}
-
 
 class GitScrum(View):
     name = "gitscrum"
@@ -514,6 +512,8 @@ class GitScrum(View):
     unknown_workspace: ClassVar[dict | None] = {
         "error": "Validation Error", "message": "The given data was invalid.",
         "errors": {"company_slug": ["The selected company slug is invalid."]}}
+    not_found: ClassVar[dict[str, str]] = {
+        "error": "Not Found", "message": "The requested resource was not found."}
     wires = (
         wire("uuid", "uuid", "read", Uuid()),
         *(wire(f, f, "read create update")
@@ -535,9 +535,6 @@ class GitScrum(View):
 
     def list(self, http: Any, headers: Mapping[str, str], ref: Ref) -> Any:
         return http.get(f"{self.base}/clients", params=self.params(ref), headers=headers)
-
-    def missing(self, ref: Ref) -> dict:
-        return {"error": "Not Found", "message": "The requested resource was not found."}
 
 
 VIEWS: dict[str, View] = {v.name: v for v in (Outlign(), FullEngage(), Talynce(), GrowCrm(),
