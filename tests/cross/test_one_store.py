@@ -76,6 +76,8 @@ def test_a_delete_through_one_dialect_is_a_404_in_every_dialect(client, tenant, 
     assert answer(reader.update(client, tenant.headers, ref, {"name": "Back"})) == gone
     assert keys_in(reader, ok(reader.list(client, tenant.headers, kept))) == [kept.key(reader)]
     assert count_clients(tenant.store, tenant.id) == 1
+    # With its users: a dialect that knows nothing of them deletes them too.
+    assert tenant.store.users.list(Scope(tenant.id), client_id=ref.id) == []
 
 
 @pytest.mark.parametrize("view", DIALECTS, ids=str)
