@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import anyio
-import httpx
+import httpx2 as httpx
 import orjson
 import pytest
 
