@@ -10,13 +10,14 @@ expression, and its function endpoints are wrapped per request in exception-hand
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.applications import Starlette
 from starlette.datastructures import State
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import MethodNotAllowed, NotFound
@@ -53,20 +54,45 @@ def resource(path: str, **handlers: Endpoint) -> Route:
 class Routes:
     """A dialect's routes, tried in order: Starlette's ``Router`` without what a dialect does not
     use (lifespan, slash redirects, partial matches: every ``resource`` route takes every method,
-    so a path matches fully or not at all)."""
+    so a path matches fully or not at all).
 
-    __slots__ = ("routes",)
+    Each route is reduced once to what matching needs: a string compare for a path without
+    parameters, the route's compiled pattern and converters otherwise. ``Route.matches`` would
+    recompute the route path and build a child scope for every route tried.
+    """
+
+    __slots__ = ("routes", "_table")
 
     def __init__(self, routes: list[BaseRoute]) -> None:
         self.routes = routes
+        self._table: list[tuple[str | None, re.Pattern[str], dict, Route, ASGIApp]] = []
+        for route in routes:
+            if not isinstance(route, Route):
+                raise TypeError(f"a dialect route must be a resource(): {route!r}")
+            static = None if route.param_convertors else route.path
+            self._table.append(
+                (static, route.path_regex, route.param_convertors, route, route.app))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        for route in self.routes:
-            match, child = route.matches(scope)
-            if match is Match.FULL:
-                scope.update(child)
-                await route.handle(scope, receive, send)
-                return
+        # The path below the dialect's prefix (``Gateway`` set that prefix as the root path).
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):]
+        for static, pattern, convertors, route, app in self._table:
+            if static is not None:
+                if path != static:
+                    continue
+                params: dict = {}
+            else:
+                found = pattern.match(path)
+                if found is None:
+                    continue
+                params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
+            scope["endpoint"] = route.endpoint
+            scope["path_params"] = {**scope.get("path_params", {}), **params}
+            await app(scope, receive, send)
+            return
         raise NotFound(resource="route")
 
 
