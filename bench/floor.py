@@ -1,9 +1,17 @@
 """The floor: a bare Starlette app on the same uvicorn, answering a fixed Outlign client object.
 
 Nothing is faster on this stack; the gateway's figures are reported as a ratio to these.
+
+With ``BENCH_DATABASE`` set to a SQLite file holding the gateway's schema, it also answers
+``/sqlite/outlign/api/v1/clients/{id}`` with that row, read by one raw ``sqlite3`` query on a
+connection kept for the process: the least any SQLite-backed server can do per GET, so the
+report can tell what the database read costs from what the gateway adds.
 """
 
 from __future__ import annotations
+
+import os
+import sqlite3
 
 import orjson
 from starlette.applications import Starlette
@@ -30,9 +38,31 @@ async def list_fifty(request: Request) -> Response:
     return Response(orjson.dumps(FIFTY), media_type="application/json")
 
 
-app = Starlette(
-    routes=[
-        Route("/outlign/api/v1/clients/{id}", get_one),
-        Route("/outlign/api/v1/clients", list_fifty),
-    ]
-)
+ROW = ("SELECT id, name AS title, workspace_id AS company_id, created_at, updated_at"
+       " FROM clients WHERE id = ?")
+_connection: sqlite3.Connection | None = None
+
+
+async def get_one_from_sqlite(request: Request) -> Response:
+    global _connection
+    if _connection is None:
+        _connection = sqlite3.connect(os.environ["BENCH_DATABASE"], isolation_level=None)
+        _connection.execute("PRAGMA journal_mode=WAL")
+        _connection.row_factory = sqlite3.Row
+    row = _connection.execute(ROW, (int(request.path_params["id"]),)).fetchone()
+    if row is None:
+        return Response(b"{}", status_code=404, media_type="application/json")
+    client = dict(row)
+    # Stored as "2026-01-01 12:00:00.123456"; shown as "2026-01-01T12:00:00Z".
+    for name in ("created_at", "updated_at"):
+        client[name] = client[name][:19].replace(" ", "T") + "Z"
+    return Response(orjson.dumps(client), media_type="application/json")
+
+
+routes = [
+    Route("/outlign/api/v1/clients/{id}", get_one),
+    Route("/outlign/api/v1/clients", list_fifty),
+]
+if os.environ.get("BENCH_DATABASE"):
+    routes.append(Route("/sqlite/outlign/api/v1/clients/{id}", get_one_from_sqlite))
+app = Starlette(routes=routes)
