@@ -40,29 +40,38 @@ async def list_fifty(request: Request) -> Response:
 
 ROW = ("SELECT id, name AS title, workspace_id AS company_id, created_at, updated_at"
        " FROM clients WHERE id = ?")
-_connection: sqlite3.Connection | None = None
 
 
-async def get_one_from_sqlite(request: Request) -> Response:
-    global _connection
-    if _connection is None:
-        _connection = sqlite3.connect(os.environ["BENCH_DATABASE"], isolation_level=None)
-        _connection.execute("PRAGMA journal_mode=WAL")
-        _connection.row_factory = sqlite3.Row
-    row = _connection.execute(ROW, (int(request.path_params["id"]),)).fetchone()
-    if row is None:
-        return Response(b"{}", status_code=404, media_type="application/json")
-    client = dict(row)
-    # Stored as "2026-01-01 12:00:00.123456"; shown as "2026-01-01T12:00:00Z".
-    for name in ("created_at", "updated_at"):
-        client[name] = client[name][:19].replace(" ", "T") + "Z"
-    return Response(orjson.dumps(client), media_type="application/json")
+def sqlite_reader(database: str):
+    """The ``/sqlite/...`` endpoint: one raw read on a connection opened once."""
+    connection: list[sqlite3.Connection] = []
+
+    async def get_one_from_sqlite(request: Request) -> Response:
+        if not connection:
+            conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.row_factory = sqlite3.Row
+            connection.append(conn)
+        row = connection[0].execute(ROW, (int(request.path_params["id"]),)).fetchone()
+        if row is None:
+            return Response(b"{}", status_code=404, media_type="application/json")
+        client = dict(row)
+        # Stored as "2026-01-01 12:00:00.123456"; shown as "2026-01-01T12:00:00Z".
+        for name in ("created_at", "updated_at"):
+            client[name] = client[name][:19].replace(" ", "T") + "Z"
+        return Response(orjson.dumps(client), media_type="application/json")
+
+    return get_one_from_sqlite
 
 
-routes = [
-    Route("/outlign/api/v1/clients/{id}", get_one),
-    Route("/outlign/api/v1/clients", list_fifty),
-]
-if os.environ.get("BENCH_DATABASE"):
-    routes.append(Route("/sqlite/outlign/api/v1/clients/{id}", get_one_from_sqlite))
-app = Starlette(routes=routes)
+def make_app(database: str | None = None) -> Starlette:
+    routes = [
+        Route("/outlign/api/v1/clients/{id}", get_one),
+        Route("/outlign/api/v1/clients", list_fifty),
+    ]
+    if database:
+        routes.append(Route("/sqlite/outlign/api/v1/clients/{id}", sqlite_reader(database)))
+    return Starlette(routes=routes)
+
+
+app = make_app(os.environ.get("BENCH_DATABASE"))
