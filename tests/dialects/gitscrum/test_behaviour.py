@@ -179,6 +179,20 @@ def test_there_is_no_delete(client, tenant):
     assert count_clients(tenant.store, tenant.id) == 1
 
 
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_the_list_path_is_not_a_uuid(client, tenant, method):
+    """``/contact-companies/clients`` is the list's path for every method (OpenAPI matches a
+    concrete path before a template): ``PUT`` there is a 405, not an update of client "clients"."""
+    c = make(client, tenant)
+    r = call(client, tenant, method, LIST, slug="main", name="Renamed")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, HEAD"
+    assert r.json()["message"] == (f"The {method} method is not supported for route "
+                                   "contact-companies/clients. Supported methods: GET, HEAD.")
+    assert stored(tenant, c["uuid"])["name"] == c["name"]
+    assert count_clients(tenant.store, tenant.id) == 1
+
+
 def test_unknown_route_is_the_documented_404(client, tenant):
     r = client.get("/gitscrum/projects", headers=tenant.headers)
     assert r.status_code == 404
