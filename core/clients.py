@@ -22,7 +22,7 @@ from .projection import ALL, Projection
 from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope
 from .sql import Session
-from .values import check_values, clean_email, clean_string, clean_tags, email_key, valid_id
+from .values import canonical_uuid, check_values, clean_email, clean_string, clean_tags, email_key, valid_id
 
 if TYPE_CHECKING:
     from .store import Store
@@ -57,12 +57,10 @@ class Key(NamedTuple):
             if not valid_id(id):
                 raise NotFound("client", id)
             return cls("id", id)
-        if not isinstance(uuid, str):
+        canonical = canonical_uuid(uuid)
+        if canonical is None:
             raise NotFound("client", uuid)
-        try:
-            return cls("uuid", str(uuidlib.UUID(uuid)))
-        except ValueError:
-            raise NotFound("client", uuid) from None
+        return cls("uuid", canonical)
 
 
 def scoped(scope: Scope, **extra: Any) -> dict[str, Any]:

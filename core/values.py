@@ -7,6 +7,9 @@ PostgreSQL, a NUL byte, an out-of-range integer), so bad input is an ``Invalid``
 
 from __future__ import annotations
 
+import re
+import uuid as uuidlib
+
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -145,6 +148,19 @@ def _check_metadata(value: Any) -> str | None:
     if b"\\u0000" in encoded or len(encoded) > METADATA_MAX_BYTES:
         return "invalid" if b"\\u0000" in encoded else "max_length"
     return None
+
+
+# PostgreSQL's uuid input: 32 hex digits, a hyphen allowed after any group of four, optionally in
+# braces. ASCII only: Python's own parser also takes "urn:uuid:" and other scripts' digits.
+_HEX4 = "[0-9a-fA-F]{4}"
+_UUID = re.compile(rf"{_HEX4}(?:-?{_HEX4}){{7}}|\{{{_HEX4}(?:-?{_HEX4}){{7}}\}}")
+
+
+def canonical_uuid(value: Any) -> str | None:
+    """``value`` in the canonical lower-case form if PostgreSQL would read it as a uuid."""
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        return None
+    return str(uuidlib.UUID(value.strip("{}").replace("-", "")))
 
 
 def valid_id(value: Any) -> bool:

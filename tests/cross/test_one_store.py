@@ -187,3 +187,42 @@ def test_an_integer_id_in_other_digits_names_no_client(client, tenant, view, spe
                      view.update(client, tenant.headers, other, {"name": "Renamed"})):
         assert answer(response) == (404, view.missing(other))
     assert stored(tenant, ref)["name"] == ref.name
+
+
+OTHER_UUIDS = {
+    "urn": lambda u: f"urn:uuid:{u}",
+    "arabic-indic": lambda u: "".join(chr(0x660 + int(ch)) if ch.isdigit() else ch for ch in u),
+    "one brace": lambda u: "{" + u,
+    "underscore": lambda u: u.replace("-", "_", 1),
+}
+POSTGRES_UUIDS = {
+    "upper case": str.upper,
+    "braces": lambda u: "{" + u + "}",
+    "no hyphens": lambda u: u.replace("-", ""),
+    "hyphen every four": lambda u: "-".join(u.replace("-", "")[i:i + 4] for i in range(0, 32, 4)),
+}
+
+
+@pytest.mark.parametrize("spelling", OTHER_UUIDS)
+@pytest.mark.parametrize("view", [v for v in DIALECTS if v.key == "uuid"], ids=str)
+def test_a_uuid_postgresql_would_not_read_names_no_client(client, tenant, view, spelling):
+    """Python's parser reads "urn:uuid:..." and other scripts' digits; the dialects do not."""
+    ref = make_client(tenant)
+    other = replace(ref, uuid=OTHER_UUIDS[spelling](ref.uuid))
+
+    for response in (view.get(client, tenant.headers, other),
+                     view.update(client, tenant.headers, other, {"name": "Renamed"})):
+        assert answer(response) == (404, view.missing(other))
+    assert stored(tenant, ref)["name"] == ref.name
+
+
+@pytest.mark.parametrize("spelling", POSTGRES_UUIDS)
+@pytest.mark.parametrize("view", [v for v in DIALECTS if v.key == "uuid"], ids=str)
+def test_a_uuid_in_any_spelling_postgresql_reads_names_the_client(client, tenant, view,
+                                                                   spelling):
+    ref = make_client(tenant)
+    other = replace(ref, uuid=POSTGRES_UUIDS[spelling](ref.uuid))
+
+    read = view.one(ok(view.get(client, tenant.headers, other)))
+
+    assert read == view.one(ok(view.get(client, tenant.headers, ref)))
