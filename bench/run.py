@@ -23,18 +23,18 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import migrate  # noqa: E402
-from core import models as m  # noqa: E402
-from core.store import Store  # noqa: E402
+from core import migrate
+from core import models as m
+from core.store import Store
 
 TARGETS = {"get": 0.5, "list": 0.15, "create": 0.08}
 

@@ -22,7 +22,15 @@ from .projection import ALL, Projection
 from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope
 from .sql import Session
-from .values import canonical_uuid, check_values, clean_email, clean_string, clean_tags, email_key, valid_id
+from .values import (
+    canonical_uuid,
+    check_values,
+    clean_email,
+    clean_string,
+    clean_tags,
+    email_key,
+    valid_id,
+)
 
 if TYPE_CHECKING:
     from .store import Store

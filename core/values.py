@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid as uuidlib
-
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any

@@ -9,7 +9,8 @@ first: strings are trimmed and empty strings become null.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -23,6 +24,7 @@ from dialects.base import Dialect
 from gateway import errors as api
 from gateway.calls import Call
 from gateway.responses import JSON
+
 
 class LaravelDialect(Dialect):
     """A vendor built on Laravel: form bodies are input too, and a body of another content type

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.applications import Starlette
 from starlette.datastructures import State
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 

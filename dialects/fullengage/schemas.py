@@ -10,8 +10,7 @@ from core.models import NAME_MAX, SHORT_MAX, TEXT_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import STATUSES
-from dialects.nextjs import (Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text,
-                             renderer)
+from dialects.nextjs import Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text, renderer
 
 #: The client object: its fields and the store fields they show.
 CLIENT = {"id": "uuid", "name": "name", "phone": "phone", "status": "status", "notes": "notes",

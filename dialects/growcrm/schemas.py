@@ -17,8 +17,8 @@ from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import ID_MAX, INT32_MAX, valid_id
-from dialects.formats import iso_micros_z
 from dialects import laravel
+from dialects.formats import iso_micros_z
 from dialects.laravel import LaravelSchema, choice, integer, message
 
 STATUS_OUT = {"active": "active", "inactive": "suspended"}

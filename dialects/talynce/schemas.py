@@ -10,10 +10,17 @@ from core.errors import Invalid
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
-from core.values import (METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values,
-                         json_depth)
-from dialects.nextjs import (Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text, expected,
-                             renderer, text_problem)
+from core.values import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values, json_depth
+from dialects.nextjs import (
+    Choice,
+    LimitOffsetQuery,
+    NextjsSchema,
+    QueryText,
+    Text,
+    expected,
+    renderer,
+    text_problem,
+)
 
 #: The client object of the seed's response table: its fields and the store fields they show.
 CLIENT = {"id": "uuid", "name": "name", "email": "email", "phone": "phone", "address": "address",

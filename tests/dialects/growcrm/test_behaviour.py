@@ -8,8 +8,19 @@ import pytest
 from core.scope import Scope
 from tests.conftest import count_clients
 
-from .common import (BASE, FIELDS, STAMP, custom_values, invalid, make, one, outbox, person,
-                     tag_rows, users)
+from .common import (
+    BASE,
+    FIELDS,
+    STAMP,
+    custom_values,
+    invalid,
+    make,
+    one,
+    outbox,
+    person,
+    tag_rows,
+    users,
+)
 
 # -- list ---------------------------------------------------------------------------------------
 

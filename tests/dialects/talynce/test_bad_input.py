@@ -7,8 +7,18 @@ import pytest
 
 from tests.conftest import count_clients
 from tests.dialects.nextjs import *  # noqa: F403  (the shared tests, run here for Talynce)
-from tests.dialects.nextjs import (ARRAY, BLANK, NUL, NUMBER, OBJECT, enum, error, invalid, send,
-                                   stored)
+from tests.dialects.nextjs import (
+    ARRAY,
+    BLANK,
+    NUL,
+    NUMBER,
+    OBJECT,
+    enum,
+    error,
+    invalid,
+    send,
+    stored,
+)
 
 from .common import BASE, make
 
