@@ -14,6 +14,8 @@ the gateway's JSON encoder.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import orjson
@@ -62,11 +64,27 @@ def configure_sqlite(dbapi_conn: Any) -> None:
     # two writers both read and then deadlock on upgrade; the store issues BEGIN itself.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _enable_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _enable_wal(cur: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (a no-op once it is). Switching takes an exclusive lock, and two
+    connections switching a new file at once can deadlock, which SQLite answers with an immediate
+    "database is locked" rather than the busy timeout: so retry until the timeout. The first
+    switch is permanent, and later ones need no lock at all."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:

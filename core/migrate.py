@@ -1,8 +1,10 @@
 """Schema migrations (Alembic), safe to run from several gateway instances at once.
 
 On PostgreSQL the upgrade holds an advisory lock, so instances starting together behind a load
-balancer migrate one after another (the later ones find nothing to do). SQLite serialises the
-upgrade through its own write lock.
+balancer migrate one after another (the later ones find nothing to do). On SQLite the upgrade's
+transaction takes the write lock before it reads the schema version (``BEGIN IMMEDIATE``), so
+the later ones wait on the busy timeout and then find nothing to do; a deferred transaction would
+read the version, then fail with "database is locked" when the first instance had written.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_lock({_LOCK_ID})")
             conn.commit()
+        conn.info["write"] = True  # SQLite: BEGIN IMMEDIATE (see core.db)
         try:
             command.upgrade(_config(conn), revision)
             conn.commit()
         finally:
+            conn.info.pop("write", None)
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_ID})")
                 conn.commit()
