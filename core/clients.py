@@ -104,7 +104,10 @@ class Clients:
         limited = scope.workspace_id is not None
         form = shape(query)
         values = scoped(scope, **window(query))
-        with self._sql.snapshot() as s:
+        # The page must agree with its total and its tags or custom values; a page alone is one
+        # statement (the workspace check needs no agreement), so it skips the transaction.
+        agree = query.with_total or projection.tags or projection.custom_fields
+        with self._sql.snapshot() if agree else self._sql.read() as s:
             if query.workspace_id is not None:
                 self._check_workspace(s, scope, query.workspace_id)
             if query.offset > MAX_OFFSET:
