@@ -3,10 +3,14 @@ SQLite reference answers exactly what the gateway answers for the same stored cl
 
 from __future__ import annotations
 
-import pytest
 from starlette.testclient import TestClient
 
 from bench import floor
+from core import migrate
+from core.store import Store
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.conftest import make_tenant
 
 BASE = "/outlign/api/v1/clients"
 
@@ -23,14 +27,22 @@ def test_the_floor_answers_outlign_fields_in_outlign_order(client, tenant):
     assert len(fifty.json()) == 50 and all(list(c) == list(made.json()) for c in fifty.json())
 
 
-def test_the_sqlite_floor_reads_what_the_gateway_shows(client, tenant, backend, database_url):
-    if backend != "sqlite":
-        pytest.skip("the benchmark's database reference is SQLite's")
-    made = client.post(BASE, json={"title": "Acme", "company_id": tenant.workspace["id"]},
-                       headers=tenant.headers).json()
-    with TestClient(floor.make_app(database_url.removeprefix("sqlite:///"))) as bare:
-        read = bare.get(f"/sqlite{BASE}/{made['id']}")
-        missing = bare.get(f"/sqlite{BASE}/999999999")
+def test_the_sqlite_floor_reads_what_the_gateway_shows(tmp_path):
+    """The benchmark's database is SQLite, so this one runs on SQLite only, on its own file."""
+    url = f"sqlite:///{tmp_path}/bench.db"
+    store = Store.from_url(url, pool_size=1)
+    migrate.upgrade(store.engine)
+    kit = make_tenant(store, "bench")
+    try:
+        with TestClient(create_app(Settings(database_url=url), store=store)) as gateway:
+            made = gateway.post(BASE, json={"title": "Acme", "company_id": kit.workspace["id"]},
+                                headers=kit.headers).json()
+            shown = gateway.get(f"{BASE}/{made['id']}", headers=kit.headers).json()
+        with TestClient(floor.make_app(str(tmp_path / "bench.db"))) as bare:
+            read = bare.get(f"/sqlite{BASE}/{made['id']}")
+            missing = bare.get(f"/sqlite{BASE}/999999999")
+    finally:
+        store.dispose()
     assert read.status_code == 200
-    assert read.json() == client.get(f"{BASE}/{made['id']}", headers=tenant.headers).json()
+    assert read.json() == shown == made
     assert missing.status_code == 404
