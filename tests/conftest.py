@@ -14,6 +14,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,29 +50,32 @@ def _postgres_database(tmp_name: str) -> tuple[str, sa.Engine]:
     return admin_url.set(database=tmp_name).render_as_string(hide_password=False), admin
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
-    """A migrated, empty database for this test session, on each backend in turn."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("sqlite") / "clientgate.db"
-        url = f"sqlite:///{path}"
-        engine = create_engine(url, pool_size=1)
-        migrate.upgrade(engine)
-        engine.dispose()
-        yield url
+@contextmanager
+def empty_database(backend: str, directory: Path) -> Iterator[str]:
+    """The URL of a new database with no schema: a file in ``directory`` for SQLite, a database
+    of its own on the PostgreSQL server (dropped on exit)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'clientgate.db'}"
         return
     name = f"clientgate_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     url, admin = _postgres_database(name)
     try:
-        engine = create_engine(url, pool_size=1)
-        migrate.upgrade(engine)
-        engine.dispose()
         yield url
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[str]:
+    """A migrated, empty database for this test session, on each backend in turn."""
+    with empty_database(request.param, tmp_path_factory.mktemp(request.param)) as url:
+        engine = create_engine(url, pool_size=1)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")

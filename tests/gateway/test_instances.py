@@ -5,7 +5,6 @@ On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import httpx2 as httpx
 import pytest
 
 from core import migrate
-from tests.conftest import _postgres_database, count_clients
+from tests.conftest import count_clients, empty_database
 from tests.live import LiveServer, serve
 
 WRITES = 40
@@ -93,19 +92,9 @@ def test_concurrent_updates_of_one_client_leave_one_of_them_whole(instances, ten
 
 
 @pytest.fixture
-def empty_database(backend: str, tmp_path) -> Iterator[str]:
-    """A database with no schema at all, dropped afterwards."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path}/fresh.db"
-        return
-    name = f"clientgate_fresh_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    url, admin = _postgres_database(name)
-    try:
+def new_database(backend: str, tmp_path) -> Iterator[str]:
+    with empty_database(backend, tmp_path) as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 # An instance's start-up migration, begun at a given moment so that all of them overlap.
@@ -121,12 +110,12 @@ print(migrate.current(engine))
 
 
 @pytest.mark.parametrize("attempt", range(2))
-def test_instances_starting_together_migrate_once(empty_database, attempt):
+def test_instances_starting_together_migrate_once(new_database, attempt):
     """Four processes migrating a new database at the same moment all succeed. On SQLite this
     once failed with "database is locked" (switching a new file to WAL, and reading the schema
     version before taking the write lock)."""
     at = str(time.time() + 1.5)
-    processes = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, empty_database, at],
+    processes = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, new_database, at],
                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)
                  for _ in range(4)]
