@@ -44,15 +44,12 @@ ROW = ("SELECT id, name AS title, workspace_id AS company_id, created_at, update
 
 def sqlite_reader(database: str):
     """The ``/sqlite/...`` endpoint: one raw read on a connection opened once."""
-    connection: list[sqlite3.Connection] = []
+    connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.row_factory = sqlite3.Row
 
     async def get_one_from_sqlite(request: Request) -> Response:
-        if not connection:
-            conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.row_factory = sqlite3.Row
-            connection.append(conn)
-        row = connection[0].execute(ROW, (int(request.path_params["id"]),)).fetchone()
+        row = connection.execute(ROW, (int(request.path_params["id"]),)).fetchone()
         if row is None:
             return Response(b"{}", status_code=404, media_type="application/json")
         client = dict(row)
