@@ -13,9 +13,9 @@ A dialect is a ``Dialect`` subclass instance. Its attributes:
     What a body of any other content type means: ``"reject"`` (415, the default), ``"ignore"``
     (no input, as Laravel treats it) or ``"json"`` (parsed as JSON anyway, as ``req.json()`` does
     in a Next.js route).
-``routes()``
-    The Starlette routes, relative to the mount; handlers are wrapped with
-    ``gateway.calls.endpoint`` so they are authenticated.
+``route_table``
+    The Starlette routes (``gateway.routing.resource``), relative to the mount; handlers are
+    wrapped with ``gateway.calls.endpoint`` so they are authenticated. ``routes()`` returns it.
 ``render(error, scope)``
     The vendor's response for a ``gateway.errors.ApiError``: the only place a dialect writes an
     error body.
@@ -51,9 +51,10 @@ class Dialect:
     other_content_types: ClassVar[str] = "reject"
     #: Store field name -> the vendor's field name, for store validation errors.
     field_names: ClassVar[Mapping[str, str]] = {}
+    route_table: ClassVar[list[BaseRoute]]
 
     def routes(self) -> list[BaseRoute]:
-        raise NotImplementedError
+        return self.route_table
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         raise NotImplementedError

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, Schema, fields, missing, pre_load, validate
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 from starlette.types import Scope
 
 from core.values import MAX_TAGS
@@ -33,11 +32,7 @@ class LaravelDialect(Dialect):
 
     accepts_form = True
     other_content_types = "ignore"
-    route_table: ClassVar[list[BaseRoute]]
     errors: ClassVar[ModuleType]
-
-    def routes(self) -> list[BaseRoute]:
-        return self.route_table
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         return self.errors.render(error, scope)

@@ -146,10 +146,11 @@ class ErrorBodies:
 
 
 class NextjsDialect(Dialect):
-    """A dialect of a Next.js vendor: JSON bodies only, parsed whatever their content type."""
+    """A dialect of a Next.js vendor: JSON bodies only, parsed whatever their content type.
+    ``errors`` holds the vendor's error texts; both Next.js vendors say "Client not found"."""
 
     other_content_types: ClassVar[str] = "json"
-    errors: ClassVar[ErrorBodies]
+    errors: ClassVar[ErrorBodies] = ErrorBodies(missing={"client": "Client not found"})
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         return self.errors.render(error, scope)

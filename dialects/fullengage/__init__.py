@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
-
 from dialects.nextjs import NextjsDialect
 
-from . import errors, routes
+from . import routes
 
 
 class FullEngage(NextjsDialect):
@@ -14,10 +12,7 @@ class FullEngage(NextjsDialect):
     vendor = "Full Engage"
     seed = "001_c577b2d6b0936b45.txt"
     field_names = {"search": "query"}
-    errors = errors.BODIES
-
-    def routes(self) -> list[BaseRoute]:
-        return routes.ROUTES
+    route_table = routes.ROUTES
 
 
 dialect = FullEngage()

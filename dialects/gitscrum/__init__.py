@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
-
-from dialects.base import Dialect
+from dialects.laravel import LaravelDialect
 
 from . import errors, routes
 
 
-class GitScrum(Dialect):
+class GitScrum(LaravelDialect):
     name = "gitscrum"
     vendor = "GitScrum"
     seed = "004_f35818c41037c0d7.txt"
-    # A Laravel app (services.gitscrum.com): form bodies are input too, another type is no input.
-    accepts_form = True
-    other_content_types = "ignore"
     field_names = {"workspace_id": "company_slug"}
-
-    render = staticmethod(errors.render)
-    store_message = staticmethod(errors.store_message)
-
-    def routes(self) -> list[BaseRoute]:
-        return routes.ROUTES
+    route_table = routes.ROUTES
+    errors = errors
 
 
 dialect = GitScrum()

@@ -7,11 +7,7 @@ Where that page is silent the gateway answers as Laravel does; see docs/dialects
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.types import Scope
-
 from dialects import laravel
-from gateway import errors as api
 
 from .schemas import LIMITS
 
@@ -29,21 +25,13 @@ LABELS = {
     500: "Server Error",
 }
 NOT_FOUND = "The requested resource was not found."
-#: A slug naming no workspace the key may use fails Laravel's ``exists`` rule, as documented.
-UNKNOWN_SLUG = {"company_slug": [laravel.message("exists", "company_slug")]}
 
-BODIES = laravel.ErrorBodies(
+render = laravel.ErrorBodies(
     missing=lambda _: NOT_FOUND,
     texts={401: "Invalid or expired token"},
     legacy_summary=True,
     labels=LABELS,
-)
-
-
-def render(error: api.ApiError, scope: Scope) -> Response:
-    if isinstance(error, api.NotFound) and error.resource == "workspace":
-        error = api.ValidationFailed(UNKNOWN_SLUG)
-    return BODIES.render(error, scope)
+).render
 
 
 def store_message(field: str, code: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response, StreamingResponse
 
+from core.errors import Invalid, NotFound
 from core.scope import Scope
 from gateway.calls import Call, endpoint
 from gateway.responses import JSON, SECONDS_Z
@@ -21,8 +22,12 @@ BATCH = 500
 
 
 async def workspace(call: Call, slug: str) -> Scope:
-    """The key's scope narrowed to the workspace ``slug`` names (a 422 for any other)."""
-    found = await call.run(call.store.workspaces.find, call.scope, slug=slug)
+    """The key's scope narrowed to the workspace ``slug`` names. Any other slug fails Laravel's
+    ``exists`` rule, as GitScrum documents: a 422 on ``company_slug``, never a 404."""
+    try:
+        found = await call.run(call.store.workspaces.find, call.scope, slug=slug)
+    except NotFound:
+        raise Invalid.one("workspace_id", "unknown") from None
     return Scope(call.scope.tenant_id, workspace_id=found["id"])
 
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
-
 from dialects.nextjs import NextjsDialect
 
-from . import errors, routes
+from . import routes
 
 
 class Talynce(NextjsDialect):
     name = "talynce"
     vendor = "Talynce"
     seed = "002_542c88446f328dea.txt"
-    errors = errors.BODIES
-
-    def routes(self) -> list[BaseRoute]:
-        return routes.ROUTES
+    route_table = routes.ROUTES
 
 
 dialect = Talynce()
