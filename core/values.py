@@ -144,9 +144,9 @@ def _check_metadata(value: Any) -> str | None:
         encoded = orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
         return "invalid"
-    if b"\\u0000" in encoded or len(encoded) > METADATA_MAX_BYTES:
-        return "invalid" if b"\\u0000" in encoded else "max_length"
-    return None
+    if b"\\u0000" in encoded:
+        return "invalid"
+    return "max_length" if len(encoded) > METADATA_MAX_BYTES else None
 
 
 # PostgreSQL's uuid input: 32 hex digits, a hyphen allowed after any group of four, optionally in

@@ -19,11 +19,6 @@ def iso_millis_z(value: datetime) -> str:
     return f"{_naive(value).isoformat(timespec='milliseconds')}Z"
 
 
-def iso_seconds_z(value: datetime) -> str:
-    """``2026-06-15T09:30:00Z``."""
-    return f"{_naive(value).isoformat(timespec='seconds')}Z"
-
-
 def _naive(value: datetime) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)

@@ -23,6 +23,7 @@ from dialects.base import Dialect
 from gateway import errors as api
 from gateway.calls import Call
 from gateway.responses import JSON
+from gateway.routing import route_path
 
 
 class LaravelDialect(Dialect):
@@ -107,21 +108,13 @@ def client_id(call: Call) -> int:
 
 def route(scope: Scope) -> str:
     """The request path as Laravel names the route in messages: below the mount, no leading /."""
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root):]
-    return path.lstrip("/")
+    return route_path(scope).lstrip("/")
 
 
 def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
     """The message of Laravel's ``MethodNotAllowedHttpException``."""
     return (f"The {scope['method']} method is not supported for route {route(scope)}. "
             f"Supported methods: {', '.join(allowed)}.")
-
-
-def validation_body(text: str, errors: dict[str, list[str]]) -> JSON:
-    return JSON({"message": text, "errors": errors}, status_code=422)
 
 
 #: What Laravel's exception handler says for these statuses when the app does not say otherwise.
@@ -192,7 +185,7 @@ def _trim(value: Any) -> Any:
 
 def string(
     field: str, *, required: bool = False, max: int | None = None, nullable: bool = False,
-    data_key: str | None = None, sometimes: bool = False,
+    sometimes: bool = False,
 ) -> fields.String:
     """A string rule: ``required|string|max:N`` (or ``nullable|string|max:N``); ``sometimes``
     is ``sometimes|required|string|max:N``: optional, but not null or empty when sent."""
@@ -200,7 +193,6 @@ def string(
     return fields.String(
         required=required,
         allow_none=nullable,
-        data_key=data_key,
         validate=validate.Length(max=max, error=message("max.string", field, max=max))
         if max else None,
         error_messages={

@@ -25,6 +25,16 @@ from .errors import MethodNotAllowed, NotFound
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+def route_path(scope: Scope) -> str:
+    """The request path below the dialect's prefix (``Gateway`` sets that prefix as the root
+    path): ``/api/v1/clients/12`` for ``/outlign/api/v1/clients/12``."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root):]
+    return path
+
+
 class _Dispatch:
     """An ASGI endpoint choosing the handler by method (Route passes ASGI apps through as is)."""
 
@@ -74,11 +84,7 @@ class Routes:
                 (static, route.path_regex, route.param_convertors, route, route.app))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The path below the dialect's prefix (``Gateway`` set that prefix as the root path).
-        path: str = scope["path"]
-        root: str = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):]
+        path = route_path(scope)
         for static, pattern, convertors, route, app in self._table:
             if static is not None:
                 if path != static:
@@ -90,7 +96,7 @@ class Routes:
                     continue
                 params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
             scope["endpoint"] = route.endpoint
-            scope["path_params"] = {**scope.get("path_params", {}), **params}
+            scope["path_params"] = params
             await app(scope, receive, send)
             return
         raise NotFound(resource="route")

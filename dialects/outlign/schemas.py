@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import post_load
 
+from core.models import NAME_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from dialects.laravel import LaravelSchema, integer, string
@@ -48,7 +49,7 @@ class OutlignListQuery(LaravelSchema):
 
 
 class OutlignCreate(LaravelSchema):
-    title = string("title", required=True, max=255)
+    title = string("title", required=True, max=NAME_MAX)
     company_id = integer("company_id", required=True)
 
     @post_load
@@ -58,16 +59,12 @@ class OutlignCreate(LaravelSchema):
 
 class OutlignUpdate(LaravelSchema):
     # ``sometimes|required|string|max:255``: optional, but not empty when sent.
-    title = string("title", max=255)
+    title = string("title", sometimes=True, max=NAME_MAX)
 
     @post_load
     def to_values(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         return {"name": data["title"]} if "title" in data else {}
 
-
-OutlignUpdate._declared_fields["title"].error_messages["null"] = (
-    OutlignCreate._declared_fields["title"].error_messages["required"]
-)
 
 LIST_QUERY = OutlignListQuery()
 CREATE = OutlignCreate()

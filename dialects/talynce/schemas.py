@@ -10,7 +10,7 @@ from core.errors import Invalid
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
-from core.values import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values, json_depth
+from core.values import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values
 from dialects.nextjs import (
     Choice,
     LimitOffsetQuery,
@@ -35,7 +35,7 @@ NEWEST_FIRST = (Sort("created_at", descending=True),)
 METADATA_PROBLEMS = {
     "invalid": "Object must not contain NUL characters",
     "max_length": f"Object must be at most {METADATA_MAX_BYTES} bytes as JSON",
-    "depth": f"Object must nest at most {METADATA_MAX_DEPTH} levels deep",
+    "max_depth": f"Object must nest at most {METADATA_MAX_DEPTH} levels deep",
 }
 
 
@@ -66,8 +66,6 @@ class Metadata(fields.Field):
                      ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise ValidationError(expected("object", value))
-        if json_depth(value) > METADATA_MAX_DEPTH:
-            raise ValidationError(METADATA_PROBLEMS["depth"])
         try:
             check_values({"metadata": value}, creating=False)
         except Invalid as exc:
