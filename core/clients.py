@@ -218,11 +218,12 @@ class Clients:
                 {f"v_{k}": v for k, v in row.items()},
             )
             self._insert_tags(s, client_id, clean)
-            self._write_custom_values(s, client_id, fields)
+            self._write_custom_values(s, client_id, fields, replacing=False)
             if primary_user:
                 self._attach_owner(s, scope, client_id, primary_user, contact, stamp)
                 if send_welcome:
-                    self._store.outbox.enqueue_welcome(s, scope, client_id, primary_user)
+                    self._store.outbox.enqueue_welcome(s, scope, client_id, primary_user,
+                                                       company=row["name"])
             return self._fetch(s, scope, Key("id", client_id), projection, client_id)
 
     def update(
@@ -542,18 +543,23 @@ class Clients:
                  for i, tag in enumerate(tags)],
             )
 
-    def _write_custom_values(self, s: Session, client_id: int,
-                             values: dict[int, str | None]) -> None:
+    def _write_custom_values(self, s: Session, client_id: int, values: dict[int, str | None],
+                             *, replacing: bool = True) -> None:
+        """Set the given fields' values; ``replacing``: the client may already have some (an
+        update), which go first. Two statements whatever the number of fields."""
+        if not values:
+            return
         v = m.custom_values
-        for field_id, value in values.items():
-            s.execute(("custom_clear",),
-                      lambda: v.delete().where(v.c.client_id == bp("client_id"),
-                                               v.c.field_id == bp("field_id")),
-                      {"client_id": client_id, "field_id": field_id})
-            s.execute(("custom_insert",),
+        if replacing:
+            s.executemany(("custom_clear",),
+                          lambda: v.delete().where(v.c.client_id == bp("client_id"),
+                                                   v.c.field_id == bp("field_id")),
+                          [{"client_id": client_id, "field_id": f} for f in values])
+        s.executemany(("custom_insert",),
                       lambda: v.insert().values(client_id=bp("v_client_id"),
                                                 field_id=bp("v_field_id"), value=bp("v_value")),
-                      {"v_client_id": client_id, "v_field_id": field_id, "v_value": value})
+                      [{"v_client_id": client_id, "v_field_id": f, "v_value": value}
+                       for f, value in values.items()])
 
 
 def _check_person(person: Person) -> None:

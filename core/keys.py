@@ -87,15 +87,12 @@ class Keys:
             return None
         return Principal(row.id, row.tenant_id, row.workspace_id)
 
-    def revoke(self, key_id: int, *, tenant_id: int | None = None) -> dict:
+    def revoke(self, key_id: int) -> dict:
         k = m.api_keys.c
-        where = [k.id == key_id]
-        if tenant_id is not None:
-            where.append(k.tenant_id == tenant_id)
         with self._store.write() as conn:
             row = conn.execute(
                 m.api_keys.update()
-                .where(*where)
+                .where(k.id == key_id)
                 .values(revoked_at=sa.func.coalesce(k.revoked_at, now()))
                 .returning(*_PUBLIC_COLUMNS)
             ).first()

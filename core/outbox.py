@@ -30,15 +30,11 @@ class Outbox:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def enqueue_welcome(self, s: Session, scope: Scope, client_id: int,
-                        person: Person) -> None:
-        """Queue the welcome email inside the caller's write (it commits or rolls back with it)."""
+    def enqueue_welcome(self, s: Session, scope: Scope, client_id: int, person: Person, *,
+                        company: str) -> None:
+        """Queue the welcome email for ``company``'s new primary user inside the caller's write
+        (it commits or rolls back with it)."""
         bp = sa.bindparam
-        company = s.scalar(
-            ("outbox_company",),
-            lambda: sa.select(m.clients.c.name).where(m.clients.c.id == bp("id")),
-            {"id": client_id},
-        )
         columns = ("tenant_id", "client_id", "kind", "to_email", "to_name", "subject", "body",
                    "created_at")
         s.execute(
@@ -51,13 +47,10 @@ class Outbox:
              "v_created_at": now()},
         )
 
-    def pending(self, limit: int = 100, *, tenant_id: int | None = None,
-                max_attempts: int | None = None) -> list[dict]:
+    def pending(self, limit: int = 100, *, max_attempts: int | None = None) -> list[dict]:
         """Unsent emails, oldest first; with ``max_attempts``, only those tried fewer times."""
         o = m.outbox.c
         stmt = sa.select(m.outbox).where(o.sent_at.is_(None)).order_by(o.id).limit(limit)
-        if tenant_id is not None:
-            stmt = stmt.where(o.tenant_id == tenant_id)
         if max_attempts is not None:
             stmt = stmt.where(o.attempts < max_attempts)
         with self._store.read() as conn:

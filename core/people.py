@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from . import models as m
 from .clock import now
-from .errors import Conflict, Invalid
+from .errors import Invalid
 from .scope import Scope
-from .tenants import check_name
+from .tenants import check_name, insert_unique
 from .values import clean_email, email_key
 
 if TYPE_CHECKING:
@@ -43,13 +43,7 @@ class Users:
         if client_id is not None:
             self._store.clients.require(scope, client_id)
         with self._store.write() as conn:
-            try:
-                with conn.begin_nested():
-                    row["id"] = conn.execute(
-                        m.client_users.insert().values(row).returning(m.client_users.c.id)
-                    ).scalar_one()
-            except sa.exc.IntegrityError:
-                raise Conflict("email") from None
+            insert_unique(conn, m.client_users, row, "email")
         return {k: row[k] for k in _USER_COLUMNS}
 
     def list(self, scope: Scope, *, client_id: int | None = None) -> list[dict]:
@@ -59,16 +53,6 @@ class Users:
             stmt = stmt.where(u.client_id == client_id)
         with self._store.read() as conn:
             return [r._asdict() for r in conn.execute(stmt.order_by(u.id))]
-
-    def find(self, scope: Scope, email: str) -> dict | None:
-        """The tenant's user or contact with this email (compared case-insensitively), if any."""
-        u = m.client_users.c
-        stmt = sa.select(*(u[k] for k in _USER_COLUMNS)).where(
-            u.tenant_id == scope.tenant_id, u.email_key == email_key(email)
-        )
-        with self._store.read() as conn:
-            row = conn.execute(stmt).first()
-        return row._asdict() if row else None
 
 
 class CustomFields:
@@ -81,15 +65,9 @@ class CustomFields:
             raise Invalid.one("name", "invalid")
         row = {"tenant_id": tenant_id, "name": name, "label": check_name(label or name, "label"),
                "required": required, "created_at": now()}
-        f = m.custom_fields
         with self._store.write() as conn:
             self._store.tenants.require(conn, tenant_id)
-            try:
-                with conn.begin_nested():
-                    row["id"] = conn.execute(f.insert().values(row).returning(f.c.id)).scalar_one()
-            except sa.exc.IntegrityError:
-                raise Conflict("name") from None
-        return row
+            return insert_unique(conn, m.custom_fields, row, "name")
 
     def list(self, tenant_id: int) -> list[dict]:
         f = m.custom_fields.c
@@ -101,6 +79,3 @@ class CustomFields:
                     .where(f.tenant_id == tenant_id).order_by(f.id)
                 )
             ]
-
-    def names(self, tenant_id: int) -> list[str]:
-        return [f["name"] for f in self.list(tenant_id)]

@@ -6,7 +6,7 @@ name reaches this module, and nothing here reaches a dialect but plain values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,7 +82,6 @@ class Page:
     total: int | None = None
     offset: int = 0
     limit: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def shape(query: ClientQuery) -> tuple:

@@ -36,7 +36,9 @@ def check_name(name: Any, field: str = "name") -> str:
     return name.strip()
 
 
-def _insert(conn: sa.Connection, table: sa.Table, row: dict, unique_field: str) -> dict:
+def insert_unique(conn: sa.Connection, table: sa.Table, row: dict, unique_field: str) -> dict:
+    """Insert ``row``, setting its ``id``; a broken unique constraint is ``Conflict(unique_field)``
+    (in a savepoint, so the caller's transaction goes on)."""
     try:
         with conn.begin_nested():
             row["id"] = conn.execute(table.insert().values(row).returning(table.c.id)).scalar_one()
@@ -55,7 +57,7 @@ class Tenants:
         name = check_name(name)
         slug = check_slug(workspace_slug)
         with self._store.write() as conn:
-            tenant = _insert(conn, m.tenants, {"name": name, "created_at": now()}, "name")
+            tenant = insert_unique(conn, m.tenants, {"name": name, "created_at": now()}, "name")
             self._store.workspaces.insert(conn, tenant["id"], slug, workspace_name or slug,
                                           default=True)
             self._store.categories.insert(conn, tenant["id"], DEFAULT_CATEGORY, default=True)
@@ -95,7 +97,7 @@ class Workspaces:
                default: bool = False) -> dict:
         row = {"tenant_id": tenant_id, "slug": slug, "name": name, "is_default": default,
                "created_at": now()}
-        return _insert(conn, m.workspaces, row, "slug")
+        return insert_unique(conn, m.workspaces, row, "slug")
 
     def list(self, tenant_id: int | None = None) -> list[dict]:
         w = m.workspaces.c
@@ -132,13 +134,6 @@ class Workspaces:
         ).first() is None:
             raise NotFound("workspace", workspace_id)
 
-    def default_id(self, conn: sa.Connection, tenant_id: int) -> int:
-        w = m.workspaces.c
-        return conn.execute(
-            sa.select(w.id).where(w.tenant_id == tenant_id).order_by(w.is_default.desc(), w.id)
-            .limit(1)
-        ).scalar_one()
-
 
 class Categories:
     def __init__(self, store: Store) -> None:
@@ -152,7 +147,7 @@ class Categories:
     def insert(self, conn: sa.Connection, tenant_id: int, name: str, *,
                default: bool = False) -> dict:
         row = {"tenant_id": tenant_id, "name": name, "is_default": default, "created_at": now()}
-        return _insert(conn, m.categories, row, "name")
+        return insert_unique(conn, m.categories, row, "name")
 
     def list(self, tenant_id: int) -> list[dict]:
         k = m.categories.c
