@@ -21,7 +21,7 @@ from .auth import Authenticator
 from .execution import Executor
 from .health import healthz, readyz
 from .middleware import DialectBoundary, RequestId
-from .routing import DialectMount, Gateway, Routes
+from .routing import Gateway, Routes
 from .settings import Settings
 
 log = logging.getLogger("clientgate")
@@ -55,10 +55,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         Route("/readyz", readyz, methods=["GET"]),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
-    mounts = [
-        DialectMount(d.name, d.routes(), DialectBoundary(Routes(d.routes()), dialect=d))
-        for d in dialects
-    ]
+    stacks = {d.name: DialectBoundary(Routes(d.routes()), dialect=d) for d in dialects}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -71,7 +68,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app = Starlette(routes=routes, middleware=[Middleware(RequestId)], lifespan=lifespan)
     app.state.gateway = gateway
-    return Gateway(app, mounts)
+    return Gateway(app, stacks)
 
 
 async def openapi_spec(request: Request) -> Response:

@@ -21,25 +21,41 @@ log = logging.getLogger("clientgate")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
 
 
-def request_id(scope: Scope) -> str:
-    return scope.get("state", {}).get("request_id", "-")
-
-
-def assign_request_id(scope: Scope) -> tuple[bytes, bytes]:
-    """Keep a sane ``X-Request-ID`` from the request or make one; returns the response header."""
-    rid = b""
+def request_id_header(scope: Scope) -> tuple[bytes, bytes]:
+    """The response's ``X-Request-ID``: the request's own when sane, a new one otherwise."""
     for name, value in scope["headers"]:
         if name == b"x-request-id":
-            rid = value if _VALID_ID.fullmatch(value) else b""
+            if _VALID_ID.fullmatch(value):
+                return (b"x-request-id", value)
             break
     # Not a secret, so no system call for it: the per-process PRNG (reseeded after fork).
-    rid = rid or b"%032x" % random.getrandbits(128)
-    scope.setdefault("state", {})["request_id"] = rid.decode()
-    return (b"x-request-id", rid)
+    return (b"x-request-id", b"%032x" % random.getrandbits(128))
+
+
+class _Reply:
+    """The ``send`` of a request: adds the request id to the response's headers and remembers
+    whether the response has started."""
+
+    __slots__ = ("send", "header", "started")
+
+    def __init__(self, send: Send, header: tuple[bytes, bytes]) -> None:
+        self.send = send
+        self.header = header
+        self.started = False
+
+    @property
+    def request_id(self) -> str:
+        return self.header[1].decode()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+            message["headers"] = [*message.get("headers", ()), self.header]
+        await self.send(message)
 
 
 class RequestId:
-    """Echoes the request's id (see ``assign_request_id``) on the response."""
+    """Echoes the request's id (see ``request_id_header``) on the response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -48,47 +64,29 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        header = assign_request_id(scope)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
+        await self.app(scope, receive, _Reply(send, request_id_header(scope)))
 
 
 class DialectBoundary:
-    """Renders every error under a dialect's mount in that dialect's body, 500s included."""
+    """Renders every error under a dialect's mount in that dialect's body, 500s included.
+    ``Gateway`` sends it HTTP requests only."""
 
     def __init__(self, app: ASGIApp, dialect: Dialect) -> None:
         self.app = app
         self.dialect = dialect
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
         scope["clientgate.dialect"] = self.dialect
-        header = assign_request_id(scope)
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
-
+        reply = _Reply(send, request_id_header(scope))
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, reply)
         except Exception as exc:
             response = self.dialect.error_response(exc, scope)
             if response.status_code >= 500:
                 log.error(
                     "unhandled error in %s %s (request %s)",
-                    scope["method"], scope["path"], request_id(scope), exc_info=exc,
+                    scope["method"], scope["path"], reply.request_id, exc_info=exc,
                 )
-            if started:
+            if reply.started:
                 return  # the response is already on the wire; the log line is all we can do
-            await response(scope, receive, tracking_send)
+            await response(scope, receive, reply)

@@ -102,16 +102,6 @@ class Routes:
         raise NotFound(resource="route")
 
 
-class DialectMount:
-    """One dialect's stack: its routes under ``/<name>``, inside its own error boundary."""
-
-    def __init__(self, name: str, routes: list[BaseRoute], app: ASGIApp) -> None:
-        self.name = name
-        self.path = f"/{name}"
-        self.routes = routes
-        self.app = app
-
-
 class Gateway:
     """The ASGI entry point: a request under a dialect's prefix goes straight to that dialect's
     stack (one dict lookup on the first path segment); anything else (health checks, specs,
@@ -122,10 +112,10 @@ class Gateway:
     about a tenth of a request's time.
     """
 
-    def __init__(self, fallback: Starlette, mounts: list[DialectMount]) -> None:
+    def __init__(self, fallback: Starlette, stacks: dict[str, ASGIApp]) -> None:
+        """``stacks``: each dialect's ASGI stack by its name, the first segment of its paths."""
         self.fallback = fallback
-        self.mounts = {mount.name: mount for mount in mounts}
-        self._stacks = {mount.name: mount.app for mount in mounts}
+        self.stacks = stacks
 
     @property
     def state(self) -> State:
@@ -135,7 +125,7 @@ class Gateway:
         if scope["type"] == "http":
             path: str = scope["path"]
             end = path.find("/", 1)
-            stack = self._stacks.get(path[1:end] if end > 0 else path[1:])
+            stack = self.stacks.get(path[1:end] if end > 0 else path[1:])
             if stack is not None:
                 root = scope.get("root_path", "")
                 scope["app"] = self.fallback

@@ -18,7 +18,8 @@ def spec(dialect: Dialect) -> dict:
 
 
 def mounted_paths(app, name: str) -> set[str]:
-    return {r.path for r in app.mounts[name].routes if isinstance(r, Route)}
+    routes = app.stacks[name].app.routes  # the dialect's boundary, then its routes
+    return {r.path for r in routes if isinstance(r, Route)}
 
 
 @pytest.mark.parametrize("name", sorted(DIALECTS))
