@@ -55,10 +55,6 @@ class Store:
             finally:
                 conn.info.pop("write", None)
 
-    def ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-
     def dispose(self) -> None:
         self.sql.close()
         self.engine.dispose()

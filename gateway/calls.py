@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +17,9 @@ from core.keys import Principal
 from core.store import Store
 
 from .bodies import read_body
+
+if TYPE_CHECKING:
+    from dialects.base import Dialect
 
 T = TypeVar("T")
 
@@ -35,6 +38,11 @@ class Call:
         return self.gateway.store
 
     @property
+    def dialect(self) -> Dialect:
+        """The dialect whose route this is (set by its ``DialectBoundary``)."""
+        return self.request.scope["clientgate.dialect"]
+
+    @property
     def query(self) -> dict[str, str]:
         return dict(self.request.query_params)
 
@@ -42,15 +50,17 @@ class Call:
         return self.request.path_params[name]
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call where this gateway runs them (event loop or thread)."""
+        """Run a store call where this gateway runs them (event loop or thread). The inline
+        case is ``Executor.run``'s, repeated here to save a coroutine on every request."""
         executor = self.gateway.executor
         if executor.inline:
             return fn(*args, **kwargs)
         return await executor.run(fn, *args, **kwargs)
 
     async def body(self) -> dict[str, Any]:
-        """The body as a dict, decoded as the dialect's capabilities say (``Dialect.bodies``)."""
-        dialect = self.request.scope["clientgate.dialect"]
+        """The body as a dict, decoded as the dialect's capabilities say (``accepts_form``,
+        ``other_content_types``)."""
+        dialect = self.dialect
         return await read_body(
             self.request,
             limit=self.gateway.settings.max_body_bytes,

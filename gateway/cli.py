@@ -357,20 +357,17 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", cmd_tenants_list, "list tenants", group)
 
     group = subgroup("workspaces", "manage workspaces")
-    p = command("create", cmd_workspaces_create, "create a workspace in a tenant", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p = command("create", cmd_workspaces_create, "create a workspace in a tenant", group,
+                tenant=True)
     p.add_argument("slug")
     p.add_argument("--name")
-    p = command("list", cmd_workspaces_list, "list workspaces", group)
-    p.add_argument("--tenant", help="tenant name or id")
+    command("list", cmd_workspaces_list, "list workspaces", group, tenant=False)
 
     group = subgroup("keys", "manage API keys")
-    p = command("create", cmd_keys_create, "create an API key (shown once)", group)
-    p.add_argument("--tenant", required=True, help="tenant name or id")
+    p = command("create", cmd_keys_create, "create an API key (shown once)", group, tenant=True)
     p.add_argument("--workspace", help="limit the key to this workspace (slug or id)")
     p.add_argument("--name", help="a label to recognise the key by")
-    p = command("list", cmd_keys_list, "list API keys (never their secrets)", group)
-    p.add_argument("--tenant", help="tenant name or id")
+    command("list", cmd_keys_list, "list API keys (never their secrets)", group, tenant=False)
     p = command("revoke", cmd_keys_revoke, "revoke an API key", group)
     p.add_argument("id", type=int)
 

@@ -22,8 +22,7 @@ async def readyz(request: Request) -> JSON:
     """The database answers and its schema is the one this code expects."""
     gateway = request.app.state.gateway
 
-    def check() -> str | None:
-        gateway.store.ping()
+    def check() -> str | None:  # reading the schema version reaches the database too
         return None if migrate.is_current(gateway.store.engine) else "schema is not up to date"
 
     try:

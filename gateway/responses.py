@@ -21,13 +21,8 @@ class JSON(Response):
 
     media_type = "application/json"
 
-    def __init__(self, content: Any, status_code: int = 200,
-                 headers: dict[str, str] | None = None, *, option: int = 0) -> None:
+    def __init__(self, content: Any, status_code: int = 200, *, option: int = 0) -> None:
         self.status_code = status_code
         self.background = None
         self.body = orjson.dumps(content, option=option)
-        raw = [(b"content-length", b"%d" % len(self.body)), _TYPE]
-        if headers:
-            raw.extend((k.lower().encode("latin-1"), v.encode("latin-1"))
-                       for k, v in headers.items())
-        self.raw_headers = raw
+        self.raw_headers = [(b"content-length", b"%d" % len(self.body)), _TYPE]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from core.db import DEFAULT_URL
@@ -86,9 +86,6 @@ class Settings:
                                 "mailer_max_attempts at least 1")
         return self
 
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes).validated()
-
     @property
     def dialect_names(self) -> list[str]:
         return [n.strip() for n in self.dialects.split(",") if n.strip()]
@@ -104,8 +101,8 @@ def _bool(raw: str) -> bool:
 
 
 def _convert(name: str, type_: Any, raw: str) -> Any:
-    kind = type_ if isinstance(type_, type) else {"int": int, "float": float, "str": str,
-                                                  "bool": _bool}[type_]
+    # Field types are strings here (``from __future__ import annotations``).
+    kind = {"int": int, "float": float, "str": str, "bool": _bool}[type_]
     try:
         return kind(raw)
     except ValueError:

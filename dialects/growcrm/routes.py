@@ -71,7 +71,7 @@ async def refusal(call: Call, errors: dict[str, list[str]], body: dict[str, Any]
     if rules:
         broken = await call.run(store_rules, call.store, call.scope, clean(body),
                                 creating=rules == "create", known=set(errors))
-        dialect = call.request.scope["clientgate.dialect"]
+        dialect = call.dialect
         for field, messages in dialect.store_errors(broken).items():
             errors.setdefault(field, messages)
     return ValidationFailed(errors)
@@ -91,7 +91,7 @@ async def written(call: Call, body: dict[str, Any], rules: str, write: Callable[
     try:
         return await call.run(write, *args, **kwargs)
     except Invalid as exc:
-        errors = call.request.scope["clientgate.dialect"].store_errors(exc.errors)
+        errors = call.dialect.store_errors(exc.errors)
         raise await refusal(call, errors, body, rules=rules) from None
 
 
