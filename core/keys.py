@@ -75,7 +75,10 @@ class Keys:
         """The principal for a presented key, or ``None`` if it is unknown or revoked."""
         if not secret or len(secret) > MAX_PRESENTED:
             return None
-        digest = hash_key(secret)
+        return self.resolve_digest(hash_key(secret))
+
+    def resolve_digest(self, digest: str) -> Principal | None:
+        """``resolve`` for a key already hashed with ``hash_key``."""
         k = m.api_keys.c
         with self._store.read() as conn:
             row = conn.execute(
