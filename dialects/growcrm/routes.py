@@ -10,7 +10,6 @@ from starlette.responses import Response
 
 from core.errors import Invalid
 from core.models import EMAIL_MAX
-from core.projection import Projection
 from core.scope import Scope
 from core.store import Store
 from core.values import clean_string
@@ -31,7 +30,6 @@ DELETED = "Client deleted successfully."
 TAGS_SET = "Client tags updated successfully."
 STATUS_SET = "Client status updated successfully."
 OWNER_SET = "Client account owner updated successfully."
-JUST_ID = Projection()
 
 
 def answer(data: Any, message: str, status: int = 200) -> JSON:
@@ -67,7 +65,7 @@ async def refusal(call: Call, errors: dict[str, list[str]], body: dict[str, Any]
     the body), then reports every broken rule at once: with ``rules`` (``create`` or
     ``update``), the store's among them."""
     if key is not None:
-        await call.run(call.store.clients.get, call.scope, id=key, projection=JUST_ID)
+        await call.run(call.store.clients.require, call.scope, key)
     if rules:
         broken = await call.run(store_rules, call.store, call.scope, clean(body),
                                 creating=rules == "create", known=set(errors))
