@@ -9,7 +9,7 @@ gateway's hot path.
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -322,14 +322,28 @@ class Clients:
             raise NotFound("client", id if id is not None else uuid)
         return deleted
 
-    def email_taken(self, scope: Scope, email: str) -> bool:
-        """Whether ``create`` would refuse ``email`` for a primary user as taken."""
+    def broken_rules(self, scope: Scope, *, email: str | None = None, category_id: Any = None,
+                     custom_values: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
+        """What ``create`` or ``update`` would refuse in these, with reads only and every rule
+        at once (the writes stop at the first): a primary user's ``email`` already taken, an
+        unknown ``category_id``, the tenant's custom fields in ``custom_values``. For a dialect
+        that reports the store's rules with its own validation errors."""
+        checks: list[Callable[[Session], Any]] = []
+        if email is not None:
+            checks.append(lambda s: self._existing_contact(s, scope, email))
+        if category_id is not None:
+            checks.append(lambda s: self._category(s, scope, category_id))
+        if custom_values is not None:
+            checks.append(lambda s: self._custom_fields(s, scope, custom_values))
+        broken: dict[str, list[str]] = {}
         with self._sql.read() as s:
-            try:
-                self._existing_contact(s, scope, email)
-            except Conflict:
-                return True
-        return False
+            for check in checks:
+                try:
+                    check(s)
+                except Invalid as exc:
+                    for field, codes in exc.errors.items():
+                        broken.setdefault(field, []).extend(codes)
+        return broken
 
     def require(self, scope: Scope, client_id: Any) -> None:
         """``NotFound`` unless ``client_id`` is a client the scope can reach."""

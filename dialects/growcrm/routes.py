@@ -41,22 +41,18 @@ def answer(data: Any, message: str, status: int = 200) -> JSON:
 
 def store_rules(store: Store, scope: Scope, data: dict[str, Any], *, creating: bool,
                 known: set[str]) -> dict[str, list[str]]:
-    """The rules the store enforces when writing (``unique``, ``exists``, required custom
-    fields), asked without writing: the ones ``data`` breaks, in store field names, for fields
-    not already in ``known`` errors."""
-    broken: dict[str, list[str]] = {}
+    """The store's rules (``unique``, ``exists``, custom fields) that ``data`` breaks, in store
+    field names, asked without writing, for the fields not already in ``known`` errors."""
     email = data.get("email")
-    if (creating and "email" not in known and clean_string(email, EMAIL_MAX) is None
-            and store.clients.email_taken(scope, email)):
-        broken["primary_user.email"] = ["taken"]
     category = data.get("client_categoryid")
-    if "client_categoryid" not in known and category is not None:
-        if int(category) not in {c["id"] for c in store.categories.list(scope.tenant_id)}:
-            broken["category_id"] = ["unknown"]
-    for field in store.custom_fields.list(scope.tenant_id):
-        if field["required"] and data.get(field["name"]) is None:
-            broken[f"custom_fields.{field['name']}"] = ["required"]
-    return broken
+    return store.clients.broken_rules(
+        scope,
+        email=email if creating and "email" not in known
+        and clean_string(email, EMAIL_MAX) is None else None,
+        category_id=int(category) if category is not None
+        and "client_categoryid" not in known else None,
+        custom_values=data,
+    )
 
 
 async def refusal(call: Call, errors: dict[str, list[str]], body: dict[str, Any], *,
