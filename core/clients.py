@@ -40,6 +40,11 @@ u = m.client_users.c
 bp = sa.bindparam
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name as the store writes it (contact person, owner name)."""
+    return f"{first_name} {last_name}".strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     """The primary user to provision with a new client (Grow CRM's first/last name and email)."""
@@ -50,7 +55,7 @@ class Person:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
 
 class Key(NamedTuple):
@@ -301,7 +306,7 @@ class Clients:
                       .values(is_owner=True),
                       {"user_id": user["id"]})
             self._touch(s, client_id, {
-                "contact_person": f"{user['first_name']} {user['last_name']}".strip(),
+                "contact_person": full_name(user["first_name"], user["last_name"]),
                 "email": user["email"],
             })
             return self._fetch(s, scope, Key("id", client_id), projection, client_id)

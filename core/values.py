@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 
 from . import models as m
 from .errors import Invalid
@@ -29,35 +30,19 @@ METADATA_MAX_DEPTH = 100
 #: database.
 MAX_TAGS = 100
 
+#: The longest value of each free-text column, from the schema (``TEXT_MAX`` for unbounded
+#: text). ``uuid`` is the store's own and ``status`` is checked against its values.
 _STRING_LIMITS: dict[str, int] = {
-    "name": m.NAME_MAX,
-    "description": m.TEXT_MAX,
-    "notes": m.TEXT_MAX,
-    "email": m.EMAIL_MAX,
-    "phone": m.SHORT_MAX,
-    "website": m.URL_MAX,
-    "address": m.TEXT_MAX,
-    "contact_person": m.NAME_MAX,
-    "industry": m.NAME_MAX,
-    "vat": m.SHORT_MAX,
-    "billing_street": m.NAME_MAX,
-    "billing_city": m.NAME_MAX,
-    "billing_state": m.NAME_MAX,
-    "billing_zip": m.SHORT_MAX,
-    "billing_country": m.NAME_MAX,
-    "shipping_street": m.NAME_MAX,
-    "shipping_city": m.NAME_MAX,
-    "shipping_state": m.NAME_MAX,
-    "shipping_zip": m.SHORT_MAX,
-    "shipping_country": m.NAME_MAX,
+    c.name: c.type.length or m.TEXT_MAX
+    for c in m.clients.c
+    if isinstance(c.type, sa.String) and c.name not in ("uuid", "status")
 }
 _COUNTS = ("projects_count", "jobs_count", "active_jobs_count")
 WRITABLE = frozenset(
     {*_STRING_LIMITS, "status", "workspace_id", "category_id", "metadata",
      "billing_invoice_due_days", "invoices_total", *_COUNTS}
 )
-NOT_NULL = frozenset({"name", "status", "workspace_id", "category_id", "metadata",
-                      "invoices_total", *_COUNTS})
+NOT_NULL = frozenset(k for k in WRITABLE if not m.clients.c[k].nullable)
 
 
 def clean_string(value: Any, limit: int) -> str | None:

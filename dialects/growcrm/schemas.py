@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load
 
-from core.clients import Person
+from core.clients import Person, full_name
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
@@ -75,8 +75,8 @@ def render(row: dict[str, Any]) -> dict[str, Any]:
     billing["invoice_due_days"] = None if due is None else str(due)
     owner = None
     if row["owner_id"] is not None:
-        name = f"{row['owner_first_name']} {row['owner_last_name']}".strip()
-        owner = {"id": row["owner_id"], "name": name}
+        owner = {"id": row["owner_id"],
+                 "name": full_name(row["owner_first_name"], row["owner_last_name"])}
     return {
         "id": row["id"],
         "company_name": row["name"],
