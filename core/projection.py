@@ -15,11 +15,7 @@ from . import models as m
 
 _owner = m.client_users.alias("owner")
 
-COLUMNS: dict[str, sa.ColumnElement] = {
-    c.name if c.name != "metadata" else "metadata": c
-    for c in m.clients.c
-    if c.name != "tenant_id"
-}
+COLUMNS: dict[str, sa.ColumnElement] = {c.name: c for c in m.clients.c if c.name != "tenant_id"}
 JOINED: dict[str, sa.ColumnElement] = {
     "workspace_slug": m.workspaces.c.slug,
     "category_name": m.categories.c.name,

@@ -72,8 +72,9 @@ class ClientQuery:
             raise ValueError("offset must be >= 0 and limit between 1 and 1000")
         for name in ("search", "industry"):
             value = getattr(self, name)
-            if value is not None and clean_string(value, TEXT_MAX):
-                raise Invalid.one(name, clean_string(value, TEXT_MAX) or "invalid")
+            problem = clean_string(value, TEXT_MAX) if value is not None else None
+            if problem:
+                raise Invalid.one(name, problem)
 
 
 @dataclass(frozen=True, slots=True)
