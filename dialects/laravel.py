@@ -19,11 +19,11 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from core.values import MAX_TAGS
-from dialects.base import Dialect
-from gateway import errors as api
-from gateway.calls import Call
-from gateway.responses import JSON
-from gateway.routing import route_path
+from dialects.kit import errors as api
+from dialects.kit.base import Dialect
+from dialects.kit.calls import Call
+from dialects.kit.responses import JSON
+from dialects.kit.routing import route_path
 
 
 class LaravelDialect(Dialect):

@@ -26,13 +26,12 @@ from starlette.types import Scope
 from core.models import TEXT_MAX
 from core.projection import Projection
 from core.values import MAX_TAGS
-from gateway import errors as api
-from gateway.calls import Call, endpoint
-from gateway.responses import JSON
-from gateway.routing import Endpoint
-
-from .base import Dialect
-from .formats import iso_millis_z
+from dialects.kit import errors as api
+from dialects.kit.base import Dialect
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.formats import iso_millis_z
+from dialects.kit.responses import JSON
+from dialects.kit.routing import Endpoint
 
 # -- messages -------------------------------------------------------------------------------
 

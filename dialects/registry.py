@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from .base import Dialect
 from .fullengage import dialect as fullengage
 from .gitscrum import dialect as gitscrum
 from .growcrm import dialect as growcrm
+from .kit.base import Dialect
 from .outlign import dialect as outlign
 from .talynce import dialect as talynce
 

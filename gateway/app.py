@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -13,30 +13,41 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from core.keys import Principal
 from core.store import Store
 from dialects import registry
-from dialects.base import Dialect
+from dialects.kit.base import Dialect
+from dialects.kit.calls import Context
+from dialects.kit.routing import Routes
 
 from .auth import Authenticator
+from .dispatch import Gateway
 from .execution import Executor
-from .health import healthz, readyz
+from .health import Health
 from .middleware import DialectBoundary, RequestId
-from .routing import Gateway, Routes
 from .settings import Settings
 
-log = logging.getLogger("clientgate")
+T = TypeVar("T")
 
 
 class Services:
-    """What every request handler can reach: settings, the store, and how to call it."""
+    """What every request is served with: settings, the store, where store calls run and who
+    the caller is. Implements ``dialects.kit.calls.Services`` for the dialects."""
 
     def __init__(self, settings: Settings, store: Store, dialects: list[Dialect]) -> None:
         self.settings = settings
         self.store = store
         self.dialects = dialects
+        self.max_body_bytes = settings.max_body_bytes
         self.executor = Executor(store, settings.db_calls)
+        self.inline = self.executor.inline
         self.authenticator = Authenticator(self.executor, settings.key_cache_seconds)
 
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self.executor.run(fn, *args, **kwargs)
+
+    async def authenticate(self, request: Request) -> Principal:
+        return await self.authenticator(request)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
@@ -48,14 +59,26 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
     if dialects is None:
         dialects = registry.load(settings.dialect_names)
-    gateway = Services(settings, store, dialects)
+    services = Services(settings, store, dialects)
+    health = Health(store, services.executor)
+    specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
+
+    async def openapi_spec(request: Request) -> Response:
+        """Each mounted dialect's OpenAPI document, for contract tests and client generators."""
+        path = specs.get(request.path_params["name"])
+        if path is None:
+            return Response(status_code=404)
+        return FileResponse(path, media_type="application/yaml")
 
     routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/readyz", readyz, methods=["GET"]),
+        Route("/healthz", health.live, methods=["GET"]),
+        Route("/readyz", health.ready, methods=["GET"]),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
-    stacks = {d.name: DialectBoundary(Routes(d.routes()), dialect=d) for d in dialects}
+    stacks = {
+        d.name: DialectBoundary(Routes(d.routes(), Context(d, services)), dialect=d)
+        for d in dialects
+    }
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,17 +90,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
             store.dispose()
 
     app = Starlette(routes=routes, middleware=[Middleware(RequestId)], lifespan=lifespan)
-    app.state.gateway = gateway
-    return Gateway(app, stacks)
-
-
-async def openapi_spec(request: Request) -> Response:
-    """Each mounted dialect's OpenAPI document, for contract tests and client generators."""
-    name = request.path_params["name"]
-    for dialect in request.app.state.gateway.dialects:
-        if dialect.name == name and dialect.spec_path.is_file():
-            return FileResponse(dialect.spec_path, media_type="application/yaml")
-    return Response(status_code=404)
+    return Gateway(app, stacks, services)
 
 
 def app_from_env() -> Gateway:

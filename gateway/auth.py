@@ -13,8 +13,8 @@ from collections import OrderedDict
 from starlette.requests import Request
 
 from core.keys import MAX_PRESENTED, Principal, hash_key
+from dialects.kit.errors import Unauthenticated
 
-from .errors import Unauthenticated
 from .execution import Executor
 
 MAX_CACHED = 10_000

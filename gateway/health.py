@@ -7,29 +7,34 @@ import logging
 from starlette.requests import Request
 
 from core import migrate
+from core.store import Store
+from dialects.kit.responses import JSON
 
-from .responses import JSON
+from .execution import Executor
 
 log = logging.getLogger("clientgate")
 
 
-async def healthz(request: Request) -> JSON:
-    """The process is up and serving."""
-    return JSON({"status": "ok"})
+class Health:
+    def __init__(self, store: Store, executor: Executor) -> None:
+        self.store = store
+        self.executor = executor
 
+    async def live(self, request: Request) -> JSON:
+        """The process is up and serving."""
+        return JSON({"status": "ok"})
 
-async def readyz(request: Request) -> JSON:
-    """The database answers and its schema is the one this code expects."""
-    gateway = request.app.state.gateway
+    async def ready(self, request: Request) -> JSON:
+        """The database answers and its schema is the one this code expects."""
 
-    def check() -> str | None:  # reading the schema version reaches the database too
-        return None if migrate.is_current(gateway.store.engine) else "schema is not up to date"
+        def check() -> str | None:  # reading the schema version reaches the database too
+            return None if migrate.is_current(self.store.engine) else "schema is not up to date"
 
-    try:
-        problem = await gateway.executor.run(check)
-    except Exception as exc:  # any failure to reach the database means "not ready"
-        log.warning("readiness check failed: %s", type(exc).__name__)
-        problem = "database unreachable"
-    if problem:
-        return JSON({"status": "unavailable", "reason": problem}, status_code=503)
-    return JSON({"status": "ok"})
+        try:
+            problem = await self.executor.run(check)
+        except Exception as exc:  # any failure to reach the database means "not ready"
+            log.warning("readiness check failed: %s", type(exc).__name__)
+            problem = "database unreachable"
+        if problem:
+            return JSON({"status": "unavailable", "reason": problem}, status_code=503)
+        return JSON({"status": "ok"})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from dialects.base import Dialect
+    from dialects.kit.base import Dialect
 
 log = logging.getLogger("clientgate")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
@@ -69,14 +69,13 @@ class RequestId:
 
 class DialectBoundary:
     """Renders every error under a dialect's mount in that dialect's body, 500s included.
-    ``Gateway`` sends it HTTP requests only."""
+    ``dispatch.Gateway`` sends it HTTP requests only."""
 
     def __init__(self, app: ASGIApp, dialect: Dialect) -> None:
         self.app = app
         self.dialect = dialect
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope["clientgate.dialect"] = self.dialect
         reply = _Reply(send, request_id_header(scope))
         try:
             await self.app(scope, receive, reply)

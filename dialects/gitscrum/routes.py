@@ -11,9 +11,9 @@ from starlette.responses import Response, StreamingResponse
 
 from core.errors import Invalid, NotFound
 from core.scope import Scope
-from gateway.calls import Call, endpoint
-from gateway.responses import JSON, SECONDS_Z
-from gateway.routing import resource
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.responses import JSON, SECONDS_Z
+from dialects.kit.routing import resource
 
 from .schemas import CREATE, EVERY_CLIENT, FIELDS, SLUG_QUERY, UPDATE, render
 

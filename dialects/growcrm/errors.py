@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.models import TEXT_MAX
 from dialects import laravel
-from gateway import errors as api
+from dialects.kit import errors as api
 
 from .schemas import LIMITS
 

@@ -13,12 +13,12 @@ from core.models import EMAIL_MAX
 from core.scope import Scope
 from core.store import Store
 from core.values import clean_string
-from dialects.base import flatten
+from dialects.kit.base import flatten
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.errors import ValidationFailed
+from dialects.kit.responses import JSON
+from dialects.kit.routing import resource
 from dialects.laravel import clean, client_id
-from gateway.calls import Call, endpoint
-from gateway.errors import ValidationFailed
-from gateway.responses import JSON
-from gateway.routing import resource
 
 from .schemas import CREATE, FIELDS, LIST_QUERY, OWNER, STATUS, TAGS, UPDATE, render
 

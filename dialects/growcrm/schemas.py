@@ -18,7 +18,7 @@ from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import ID_MAX, INT32_MAX, valid_id
 from dialects import laravel
-from dialects.formats import iso_micros_z
+from dialects.kit.formats import iso_micros_z
 from dialects.laravel import LaravelSchema, choice, integer, message
 
 STATUS_OUT = {"active": "active", "inactive": "suspended"}

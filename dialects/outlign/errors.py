@@ -6,7 +6,7 @@ Where the seed is silent the gateway answers as Laravel does; see docs/dialects/
 from __future__ import annotations
 
 from dialects import laravel
-from gateway import errors as api
+from dialects.kit import errors as api
 
 MODEL = "App\\Models\\Client"
 

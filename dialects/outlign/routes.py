@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.responses import JSON, SECONDS_Z
+from dialects.kit.routing import resource
 from dialects.laravel import client_id
-from gateway.calls import Call, endpoint
-from gateway.responses import JSON, SECONDS_Z
-from gateway.routing import resource
 
 from .schemas import CREATE, FIELDS, LIST_QUERY, UPDATE, render
 

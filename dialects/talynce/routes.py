@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from dialects import nextjs
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.responses import JSON
+from dialects.kit.routing import resource
 from dialects.nextjs import data
-from gateway.calls import Call, endpoint
-from gateway.responses import JSON
-from gateway.routing import resource
 
 from .schemas import BODY, FIELDS, LIST_QUERY, render
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from starlette.routing import Route
 
-from dialects.base import Dialect
+from dialects.kit.base import Dialect
 from dialects.registry import DIALECTS
 
 

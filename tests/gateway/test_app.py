@@ -10,12 +10,12 @@ import pytest
 from starlette.responses import Response
 from starlette.testclient import TestClient
 
-from dialects.base import Dialect
-from gateway import errors as api
+from dialects.kit import errors as api
+from dialects.kit.base import Dialect
+from dialects.kit.calls import Call, endpoint
+from dialects.kit.responses import JSON
+from dialects.kit.routing import resource
 from gateway.app import create_app
-from gateway.calls import Call, endpoint
-from gateway.responses import JSON
-from gateway.routing import resource
 from gateway.settings import Settings
 
 SECRET = "database password is hunter2"
@@ -113,7 +113,7 @@ def test_key_cache_forgets_revoked_keys_after_forget(probe, store, tenant):
     store.keys.revoke(record["id"])
     # Cached for key_cache_seconds=60 on this instance...
     assert probe.post("/probe/echo", json={}, headers=headers).status_code == 200
-    probe.app.state.gateway.authenticator.forget()
+    probe.app.services.authenticator.forget()
     assert probe.post("/probe/echo", json={}, headers=headers).status_code == 401
 
 

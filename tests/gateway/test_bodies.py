@@ -1,10 +1,10 @@
-"""Form bodies decode as PHP decodes them (``gateway.bodies``)."""
+"""Form bodies decode as PHP decodes them (``dialects.kit.bodies``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gateway.bodies import parse_form
+from dialects.kit.bodies import parse_form
 
 
 @pytest.mark.parametrize(("body", "fields"), [

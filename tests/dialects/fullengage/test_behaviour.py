@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.scope import Scope
-from dialects.formats import iso_millis_z
+from dialects.kit.formats import iso_millis_z
 from tests.conftest import count_clients
 from tests.dialects.nextjs import STAMP, names, stored
 

@@ -1,7 +1,7 @@
 """Timestamp formats the vendors use. Stored timestamps are UTC; SQLite returns them naive.
 
 For whole seconds with ``Z`` (``2023-01-01T12:00:00Z``) prefer passing the datetime straight to
-``gateway.responses.JSON(..., option=SECONDS_Z)``: orjson formats it natively, much faster.
+``kit.responses.JSON(..., option=SECONDS_Z)``: orjson formats it natively, much faster.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ A dialect is a ``Dialect`` subclass instance. Its attributes:
     (no input, as Laravel treats it) or ``"json"`` (parsed as JSON anyway, as ``req.json()`` does
     in a Next.js route).
 ``route_table``
-    The Starlette routes (``gateway.routing.resource``), relative to the mount; handlers are
-    wrapped with ``gateway.calls.endpoint`` so they are authenticated. ``routes()`` returns it.
+    The dialect's routes (``kit.routing.resource``), relative to the mount; handlers are
+    wrapped with ``kit.calls.endpoint`` so they are authenticated. ``routes()`` returns it.
 ``render(error, scope)``
-    The vendor's response for a ``gateway.errors.ApiError``: the only place a dialect writes an
+    The vendor's response for a ``kit.errors.ApiError``: the only place a dialect writes an
     error body.
 ``field_names`` and ``store_messages(field, code)``
     How the store's field names and error codes (``core.errors``) read in the vendor's words.
@@ -38,9 +38,10 @@ from starlette.routing import BaseRoute
 from starlette.types import Scope
 
 from core import errors as store_errors
-from gateway import errors as api
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+from . import errors as api
+
+OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 
 
 class Dialect:

@@ -1,0 +1,109 @@
+"""What a dialect endpoint receives: the request, its authenticated scope, and the store.
+
+``@endpoint`` authenticates before the handler runs, so a dialect cannot forget to, and gives the
+handler a ``Call`` instead of a bare request. What a call needs from the app that mounts the
+dialect is ``Services``, a protocol: the kit never imports the app.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.keys import Principal
+from core.store import Store
+
+from .bodies import read_body
+
+if TYPE_CHECKING:
+    from .base import Dialect
+
+T = TypeVar("T")
+
+
+class Services(Protocol):
+    """What the app provides to every call of every dialect."""
+
+    #: The one client store behind every dialect.
+    store: Store
+    #: The largest request body accepted, in bytes (a larger one is the dialect's 413).
+    max_body_bytes: int
+    #: Store calls run on the event loop (``True``) or in worker threads, through ``run``.
+    inline: bool
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call where this app runs them."""
+        ...
+
+    async def authenticate(self, request: Request) -> Principal:
+        """The principal of the request's credentials, or ``errors.Unauthenticated``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A mounted dialect: the dialect and the services of the app that mounts it."""
+
+    dialect: Dialect
+    services: Services
+
+
+class Call:
+    __slots__ = ("request", "principal", "scope", "context")
+
+    def __init__(self, request: Request, principal: Principal, context: Context) -> None:
+        self.request = request
+        self.principal = principal
+        self.scope = principal.scope
+        self.context = context
+
+    @property
+    def store(self) -> Store:
+        return self.context.services.store
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.context.dialect
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.request.query_params)
+
+    def path(self, name: str) -> str:
+        return self.request.path_params[name]
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call where the app runs them (the event loop or a thread). The inline
+        case is answered here, which saves a coroutine on every request."""
+        services = self.context.services
+        if services.inline:
+            return fn(*args, **kwargs)
+        return await services.run(fn, *args, **kwargs)
+
+    async def body(self) -> dict[str, Any]:
+        """The body as a dict, decoded as the dialect's capabilities say (``accepts_form``,
+        ``other_content_types``)."""
+        dialect = self.context.dialect
+        return await read_body(
+            self.request,
+            limit=self.context.services.max_body_bytes,
+            form=dialect.accepts_form,
+            other=dialect.other_content_types,
+        )
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def endpoint(handler: Handler) -> Callable[[Request, Context], Awaitable[Response]]:
+    @functools.wraps(handler)
+    async def run(request: Request, context: Context) -> Response:
+        principal = await context.services.authenticate(request)
+        return await handler(Call(request, principal, context))
+
+    return run

@@ -1,0 +1,49 @@
+"""The ``clientgate`` command: serve the gateway, manage what it serves, deliver its emails.
+
+Tenants, workspaces and API keys; client categories, client users and contacts, and custom
+fields (Grow CRM's, kept for every tenant); ``mailer`` sends the emails the store queued.
+
+Every command that prints a record takes ``--json`` for scripts. Errors are one line on stderr
+and a non-zero exit: 2 for bad arguments, 1 for anything the store or the database refused.
+Each command group lives in a module of its own beside its arguments (``register``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from core.errors import StoreError
+
+from ..settings import PREFIX, SettingsError
+from . import access, clientdata, mail, server
+from .shared import CliError, Commands, Parser, describe
+
+GROUPS = (server, access, clientdata, mail)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="clientgate", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", dest="database_url",
+                        help=f"database URL (default: ${PREFIX}DATABASE_URL or a SQLite file)")
+    commands = Commands(parser.add_subparsers(dest="command", required=True, parser_class=Parser))
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.opened = []
+    try:
+        args.func(args)
+    except (CliError, StoreError, SettingsError, ValueError, sa.exc.SQLAlchemyError) as exc:
+        print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        for store in args.opened:
+            store.dispose()
+    return 0

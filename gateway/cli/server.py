@@ -1,0 +1,107 @@
+"""``init``, ``serve`` and ``migrate``: the schema, a first tenant, and the running gateway."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import fields
+
+import sqlalchemy as sa
+
+from core import migrate
+from core.store import Store
+
+from ..settings import PREFIX, Settings
+from .shared import Commands, emit, open_store, settings_from
+
+DEMO_TENANT = "demo"
+DEMO_WORKSPACE = "demo"
+
+
+def provision(store: Store, tenant_name: str, workspace_slug: str) -> dict:
+    """The tenant and workspace (created if missing) and a new API key for them."""
+    tenant = store.tenants.find(tenant_name) or store.tenants.create(
+        tenant_name, workspace_slug=workspace_slug
+    )
+    workspace = next(
+        (w for w in store.workspaces.list(tenant["id"]) if w["slug"] == workspace_slug), None
+    ) or store.workspaces.create(tenant["id"], workspace_slug)
+    _, secret = store.keys.create(tenant["id"], name="init")
+    return {
+        "tenant": {"id": tenant["id"], "name": tenant["name"]},
+        "workspace": {"id": workspace["id"], "slug": workspace["slug"], "name": workspace["name"]},
+        "api_key": secret,
+    }
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    migrate.upgrade(store.engine)
+    emit(args, provision(store, args.tenant, args.workspace))
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    before = migrate.current(store.engine)
+    migrate.upgrade(store.engine)
+    emit(args, {"from": before, "to": migrate.current(store.engine)})
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = settings_from(args)
+    store = open_store(args)
+    if not args.no_migrate:
+        migrate.upgrade(store.engine)
+    if args.demo:
+        print_demo(store, settings)
+    store.dispose()
+    # Workers are separate processes that build the app from the environment.
+    for f in fields(Settings):
+        os.environ[PREFIX + f.name.upper()] = str(getattr(settings, f.name))
+    uvicorn.run(
+        "gateway.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        server_header=False,
+    )
+
+
+def print_demo(store: Store, settings: Settings) -> None:
+    """On first run, a demo tenant, workspace and key; every run, each dialect's base URL."""
+    from dialects import registry
+
+    base = f"http://{settings.host}:{settings.port}"
+    url = sa.make_url(settings.database_url).render_as_string()
+    print(f"clientgate on {base}  (database: {url})")
+    if not store.tenants.list():
+        demo = provision(store, DEMO_TENANT, DEMO_WORKSPACE)
+        print(f"demo tenant {demo['tenant']['name']!r}, workspace {demo['workspace']['slug']!r} "
+              f"(company_id {demo['workspace']['id']})")
+        print(f"demo API key (shown once): {demo['api_key']}")
+    else:
+        print("an API key for the demo tenant: clientgate keys create --tenant demo")
+    for dialect in registry.load(settings.dialect_names):
+        print(f"  {dialect.vendor:<12} {base}/{dialect.name}")
+
+
+def register(commands: Commands) -> None:
+    p = commands.command("init", cmd_init,
+                         "create the schema, a tenant and workspace if missing, and a key")
+    p.add_argument("--tenant", default=DEMO_TENANT)
+    p.add_argument("--workspace", default=DEMO_WORKSPACE)
+
+    p = commands.command("serve", cmd_serve, "run the gateway", json_flag=False)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int)
+    p.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    p.add_argument("--demo", action="store_true",
+                   help="on first run create a demo tenant and key; print every base URL")
+
+    commands.command("migrate", cmd_migrate, "upgrade the database schema to this version")
