@@ -117,7 +117,7 @@ def seed(url: str, count: int) -> tuple[str, int, int]:
          "created_at": stamp, "updated_at": stamp}
         for i in range(count)
     ]
-    with store.write() as conn:
+    with store.engine.begin() as conn:
         conn.execute(m.clients.insert(), rows)
     store.dispose()
     return key, workspace["id"], count // 2

@@ -12,17 +12,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from . import models as m
+from .checks import require_tenant
 from .clock import now
 from .errors import NotFound
 from .scope import Scope
-
-if TYPE_CHECKING:
-    from .store import Store
+from .sql import Statements
+from .workspaces import require_workspace
 
 KEY_PREFIX = "cg_"
 PREFIX_SHOWN = len(KEY_PREFIX) + 8
@@ -47,28 +47,27 @@ def hash_key(secret: str) -> str:
 
 
 class Keys:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, db: Statements) -> None:
+        self._db = db
 
     def create(
         self, tenant_id: int, *, workspace_id: int | None = None, name: str | None = None
     ) -> tuple[dict, str]:
         """A new key for the tenant: returns its record and the secret, which is never stored."""
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
-        k = m.api_keys
-        with self._store.write() as conn:
-            self._store.tenants.require(conn, tenant_id)
+        row = {
+            "tenant_id": tenant_id,
+            "workspace_id": workspace_id,
+            "name": name,
+            "prefix": secret[:PREFIX_SHOWN],
+            "key_hash": hash_key(secret),
+            "created_at": now(),
+        }
+        with self._db.write() as s:
+            require_tenant(s, tenant_id)
             if workspace_id is not None:
-                self._store.workspaces.require(conn, tenant_id, workspace_id)
-            row = {
-                "tenant_id": tenant_id,
-                "workspace_id": workspace_id,
-                "name": name,
-                "prefix": secret[:PREFIX_SHOWN],
-                "key_hash": hash_key(secret),
-                "created_at": now(),
-            }
-            row["id"] = conn.execute(k.insert().values(row).returning(k.c.id)).scalar_one()
+                require_workspace(s, tenant_id, workspace_id)
+            row["id"] = s.insert(m.api_keys, row)
         return _public(row), secret
 
     def resolve(self, secret: str) -> Principal | None:
@@ -80,36 +79,45 @@ class Keys:
     def resolve_digest(self, digest: str) -> Principal | None:
         """``resolve`` for a key already hashed with ``hash_key``."""
         k = m.api_keys.c
-        with self._store.read() as conn:
-            row = conn.execute(
-                sa.select(k.id, k.tenant_id, k.workspace_id, k.key_hash).where(
-                    k.key_hash == digest, k.revoked_at.is_(None)
-                )
-            ).first()
-        if row is None or not hmac.compare_digest(row.key_hash, digest):
+        with self._db.read() as s:
+            row = s.one(
+                ("keys.resolve",),
+                lambda: sa.select(k.id, k.tenant_id, k.workspace_id, k.key_hash).where(
+                    k.key_hash == sa.bindparam("digest"), k.revoked_at.is_(None)
+                ),
+                {"digest": digest},
+            )
+        if row is None or not hmac.compare_digest(row["key_hash"], digest):
             return None
-        return Principal(row.id, row.tenant_id, row.workspace_id)
+        return Principal(row["id"], row["tenant_id"], row["workspace_id"])
 
     def revoke(self, key_id: int) -> dict:
         k = m.api_keys.c
-        with self._store.write() as conn:
-            row = conn.execute(
-                m.api_keys.update()
-                .where(k.id == key_id)
-                .values(revoked_at=sa.func.coalesce(k.revoked_at, now()))
-                .returning(*_PUBLIC_COLUMNS)
-            ).first()
+        with self._db.write() as s:
+            row = s.one(
+                ("keys.revoke",),
+                lambda: m.api_keys.update()
+                .where(k.id == sa.bindparam("id"))
+                .values(revoked_at=sa.func.coalesce(k.revoked_at, sa.bindparam("now")))
+                .returning(*_PUBLIC_COLUMNS),
+                {"id": key_id, "now": now()},
+            )
         if row is None:
             raise NotFound("api_key", key_id)
-        return _public(row._asdict())
+        return _public(row)
 
     def list(self, tenant_id: int | None = None) -> list[dict]:
         k = m.api_keys.c
-        stmt = sa.select(*_PUBLIC_COLUMNS).order_by(k.id)
-        if tenant_id is not None:
-            stmt = stmt.where(k.tenant_id == tenant_id)
-        with self._store.read() as conn:
-            return [_public(r._asdict()) for r in conn.execute(stmt)]
+        filtered = tenant_id is not None
+        with self._db.read() as s:
+            rows = s.rows(
+                ("keys.list", filtered),
+                lambda: sa.select(*_PUBLIC_COLUMNS)
+                .where(*([k.tenant_id == sa.bindparam("tenant_id")] if filtered else []))
+                .order_by(k.id),
+                {"tenant_id": tenant_id} if filtered else {},
+            )
+        return [_public(r) for r in rows]
 
 
 _PUBLIC_COLUMNS = [

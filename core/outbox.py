@@ -13,11 +13,10 @@ import sqlalchemy as sa
 from . import models as m
 from .clock import now
 from .scope import Scope
+from .sql import Session, Statements
 
 if TYPE_CHECKING:
-    from .clients import Person
-    from .sql import Session
-    from .store import Store
+    from .people import Person
 
 WELCOME_SUBJECT = "Welcome to your client account"
 WELCOME_BODY = (
@@ -27,40 +26,41 @@ WELCOME_BODY = (
 
 
 class Outbox:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, db: Statements) -> None:
+        self._db = db
 
     def enqueue_welcome(self, s: Session, scope: Scope, client_id: int, person: Person, *,
                         company: str) -> None:
         """Queue the welcome email for ``company``'s new primary user inside the caller's write
         (it commits or rolls back with it)."""
-        bp = sa.bindparam
-        columns = ("tenant_id", "client_id", "kind", "to_email", "to_name", "subject", "body",
-                   "created_at")
-        s.execute(
-            ("outbox_insert",),
-            lambda: m.outbox.insert().values({k: bp(f"v_{k}") for k in columns}),
-            {"v_tenant_id": scope.tenant_id, "v_client_id": client_id,
-             "v_kind": "client_welcome", "v_to_email": person.email,
-             "v_to_name": person.full_name, "v_subject": WELCOME_SUBJECT,
-             "v_body": WELCOME_BODY.format(name=person.full_name, company=company),
-             "v_created_at": now()},
-        )
+        s.insert(m.outbox, {
+            "tenant_id": scope.tenant_id, "client_id": client_id, "kind": "client_welcome",
+            "to_email": person.email, "to_name": person.full_name, "subject": WELCOME_SUBJECT,
+            "body": WELCOME_BODY.format(name=person.full_name, company=company),
+            "created_at": now(),
+        })
 
     def pending(self, limit: int = 100, *, max_attempts: int | None = None) -> list[dict]:
         """Unsent emails, oldest first; with ``max_attempts``, only those tried fewer times."""
         o = m.outbox.c
-        stmt = sa.select(m.outbox).where(o.sent_at.is_(None)).order_by(o.id).limit(limit)
-        if max_attempts is not None:
-            stmt = stmt.where(o.attempts < max_attempts)
-        with self._store.read() as conn:
-            return [r._asdict() for r in conn.execute(stmt)]
+        capped = max_attempts is not None
+        with self._db.read() as s:
+            return s.rows(
+                ("outbox.pending", capped),
+                lambda: sa.select(m.outbox).where(
+                    o.sent_at.is_(None),
+                    *([o.attempts < sa.bindparam("max_attempts")] if capped else []),
+                ).order_by(o.id).limit(sa.bindparam("limit")),
+                {"limit": limit, "max_attempts": max_attempts} if capped else {"limit": limit},
+            )
 
     def all(self, *, tenant_id: int) -> list[dict]:
         o = m.outbox.c
-        with self._store.read() as conn:
-            return [r._asdict() for r in conn.execute(
-                sa.select(m.outbox).where(o.tenant_id == tenant_id).order_by(o.id))]
+        with self._db.read() as s:
+            return s.rows(("outbox.all",),
+                          lambda: sa.select(m.outbox).where(o.tenant_id == sa.bindparam("tenant_id"))
+                          .order_by(o.id),
+                          {"tenant_id": tenant_id})
 
     def mark_sent(self, email_id: int) -> None:
         self._mark(email_id, sent_at=now(), last_error=None)
@@ -70,8 +70,12 @@ class Outbox:
 
     def _mark(self, email_id: int, **values: Any) -> None:
         o = m.outbox
-        with self._store.write() as conn:
-            conn.execute(
-                o.update().where(o.c.id == email_id)
-                .values(attempts=o.c.attempts + 1, **values)
+        columns = tuple(sorted(values))
+        with self._db.write() as s:
+            s.execute(
+                ("outbox.mark", columns),
+                lambda: o.update().where(o.c.id == sa.bindparam("id"))
+                .values(attempts=o.c.attempts + 1,
+                        **{k: sa.bindparam(f"v_{k}") for k in columns}),
+                {"id": email_id, **{f"v_{k}": v for k, v in values.items()}},
             )

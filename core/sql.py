@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .db import configure_sqlite, is_sqlite
+from .errors import Conflict
 
 Processor = Callable[[Any], Any] | None
 
@@ -149,6 +150,35 @@ class Session:
         st = self._statements.get(key, build)
         self._cursor.executemany(st.sql, [st.bind(v) for v in values])
 
+    def insert(self, table: sa.Table, row: Mapping[str, Any], *, unique: str | None = None) -> int:
+        """Insert ``row`` into ``table`` and return its ``id``. With ``unique``, a broken unique
+        constraint is ``Conflict(unique)`` and undoes only this insert (a savepoint), so the
+        caller's transaction can go on."""
+        columns = tuple(sorted(row))
+        values = {f"v_{k}": v for k, v in row.items()}
+
+        def build() -> sa.Executable:
+            return (table.insert().values({k: sa.bindparam(f"v_{k}") for k in columns})
+                    .returning(table.c.id))
+
+        if unique is None:
+            return self.scalar(("insert", table.name, columns), build, values)
+        try:
+            with self.savepoint():
+                return self.scalar(("insert", table.name, columns), build, values)
+        except self.IntegrityError:
+            raise Conflict(unique) from None
+
+    def update(self, table: sa.Table, row_id: int, values: Mapping[str, Any]) -> int:
+        """Set ``values`` on the row of ``table`` whose ``id`` is ``row_id``; rows changed."""
+        columns = tuple(sorted(values))
+        return self.execute(
+            ("update", table.name, columns),
+            lambda: table.update().where(table.c.id == sa.bindparam("row_id"))
+            .values({k: sa.bindparam(f"v_{k}") for k in columns}),
+            {"row_id": row_id, **{f"v_{k}": v for k, v in values.items()}},
+        )
+
 
 class _Held:
     """A thread's own SQLite session, lent out as a context manager with nothing to release."""
@@ -166,7 +196,8 @@ class _Held:
 
 
 class Statements:
-    """Compiled statements by shape, and the raw connections to run them on."""
+    """Compiled statements by shape, and the raw connections to run them on: the store's one way
+    into the database. ``read()``, ``snapshot()`` and ``write()`` each lend a ``Session``."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine

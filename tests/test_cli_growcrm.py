@@ -13,7 +13,7 @@ from email import message_from_bytes
 
 import pytest
 
-from core.clients import Person
+from core.people import Person
 from core.scope import Scope
 from gateway import mailer
 from gateway.cli import main

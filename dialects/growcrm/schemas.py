@@ -12,8 +12,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load
 
-from core.clients import Person, full_name
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
+from core.people import Person, full_name
 from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import ID_MAX, INT32_MAX, valid_id

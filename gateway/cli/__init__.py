@@ -14,8 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-
+from core.db import DATABASE_ERRORS
 from core.errors import StoreError
 
 from ..settings import PREFIX, SettingsError
@@ -40,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.opened = []
     try:
         args.func(args)
-    except (CliError, StoreError, SettingsError, ValueError, sa.exc.SQLAlchemyError) as exc:
+    except (CliError, StoreError, SettingsError, ValueError, *DATABASE_ERRORS) as exc:
         print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
         return 1
     finally:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core import models as m
-from core.clients import Person
 from core.errors import Conflict, Invalid, NotFound
+from core.people import Person
 from core.projection import ALL, Projection
 from core.queries import ClientQuery, Sort
 from core.scope import Scope
@@ -187,7 +187,7 @@ def test_delete_cascades_to_tags_users_and_custom_values(store, tenant, scope):
     row = store.clients.create(scope, {"name": "Gone"}, tags=["a"], custom_values={"po_number": "7"},
                                primary_user=Person("Jane", "Doe", "jane@gone.test"))
     assert store.clients.delete(scope, id=row["id"]) == row["id"]
-    with store.read() as conn:
+    with store.engine.connect() as conn:
         for table in (m.client_tags, m.client_users, m.custom_values):
             assert conn.execute(table.select().where(table.c.client_id == row["id"])).all() == []
     with pytest.raises(NotFound):

@@ -62,7 +62,7 @@ def test_keys_are_stored_hashed_and_resolve_until_revoked(store, tenant):
     record, secret = store.keys.create(tenant.id, workspace_id=tenant.workspace["id"], name="ci")
     assert secret.startswith("cg_") and len(secret) > 40
     assert record["prefix"] == secret[:11]
-    with store.read() as conn:
+    with store.engine.connect() as conn:
         row = conn.execute(sa.select(m.api_keys).where(m.api_keys.c.id == record["id"])).one()
     assert row.key_hash == hash_key(secret) and secret not in row._mapping.values()
     principal = store.keys.resolve(secret)

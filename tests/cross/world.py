@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from core.clients import Person
+from core.people import Person
 from core.scope import Scope
 
 from .views import Ref, Stamp

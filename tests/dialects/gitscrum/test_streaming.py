@@ -34,7 +34,7 @@ def bulk_insert(tenant, workspace: dict, count: int, prefix: str) -> list[str]:
          "updated_at": start + timedelta(seconds=i)}
         for i in range(count)
     ]
-    with tenant.store.write() as conn:
+    with tenant.store.engine.begin() as conn:
         conn.execute(m.clients.insert(), rows)
     return [r["name"] for r in rows]
 

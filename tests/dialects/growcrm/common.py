@@ -74,12 +74,12 @@ def outbox(tenant) -> list[dict]:
 
 def custom_values(store, client_id: int) -> list[tuple]:
     v = m.custom_values.c
-    with store.read() as conn:
+    with store.engine.connect() as conn:
         return list(conn.execute(sa.select(v.field_id, v.value).where(v.client_id == client_id)))
 
 
 def tag_rows(store, client_id: int) -> list[str]:
     t = m.client_tags.c
-    with store.read() as conn:
+    with store.engine.connect() as conn:
         return list(conn.execute(
             sa.select(t.title).where(t.client_id == client_id).order_by(t.position)).scalars())

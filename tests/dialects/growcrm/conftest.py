@@ -24,8 +24,8 @@ import pytest
 import sqlalchemy as sa
 
 from core import migrate
-from core.clients import Person
 from core.db import create_engine
+from core.people import Person
 from core.scope import Scope
 from core.store import Store
 from tests.conftest import _postgres_database
@@ -41,7 +41,9 @@ SEED_KEY = "YOUR_API_KEY"
 def build_world(store: Store) -> str:
     """Write the seed's world into an empty database; returns tenant 1's API key."""
     seed = SEED_CLIENT
-    with mock.patch("core.clients.now", lambda: SEED_TIME):
+    # Every client timestamp is taken where a client is written or touched.
+    with mock.patch("core.clients.now", lambda: SEED_TIME), \
+            mock.patch("core.client_rows.now", lambda: SEED_TIME):
         tenant = store.tenants.create("growcrm-seed")
         standard = store.categories.create(tenant["id"], "Standard")
         _, key = store.keys.create(tenant["id"], name="seed examples")

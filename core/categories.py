@@ -1,0 +1,81 @@
+"""A tenant's client categories (Grow CRM's), one of them the default new clients get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import models as m
+from .checks import check_name, require_tenant
+from .clock import now
+from .errors import Invalid, NotFound
+from .scope import Scope
+from .sql import Session, Statements
+from .values import valid_id
+
+DEFAULT_CATEGORY = "Default"
+k = m.categories.c
+bp = sa.bindparam
+
+
+class Categories:
+    def __init__(self, db: Statements) -> None:
+        self._db = db
+
+    def create(self, tenant_id: int, name: str) -> dict:
+        with self._db.write() as s:
+            require_tenant(s, tenant_id)
+            return self.insert(s, tenant_id, check_name(name))
+
+    def insert(self, s: Session, tenant_id: int, name: str, *, default: bool = False) -> dict:
+        row = {"tenant_id": tenant_id, "name": name, "is_default": default, "created_at": now()}
+        row["id"] = s.insert(m.categories, row, unique="name")
+        return row
+
+    def list(self, tenant_id: int) -> list[dict]:
+        with self._db.read() as s:
+            return s.rows(
+                ("categories.list",),
+                lambda: sa.select(k.id, k.tenant_id, k.name, k.is_default)
+                .where(k.tenant_id == bp("tenant_id")).order_by(k.id),
+                {"tenant_id": tenant_id},
+            )
+
+    def set_default(self, tenant_id: int, category_id: int) -> dict:
+        with self._db.write() as s:
+            if not valid_id(category_id) or self._find(s, tenant_id, category_id) is None:
+                raise NotFound("category", category_id)
+            s.execute(("categories.clear_default",),
+                      lambda: m.categories.update()
+                      .where(k.tenant_id == bp("tenant_id"), k.is_default)
+                      .values(is_default=False),
+                      {"tenant_id": tenant_id})
+            s.update(m.categories, category_id, {"is_default": True})
+        return next(c for c in self.list(tenant_id) if c["id"] == category_id)
+
+    # -- inside a client write ---------------------------------------------------------------
+
+    def resolve(self, s: Session, scope: Scope, category_id: Any) -> int:
+        """The category a client gets: ``category_id`` if it is the tenant's, the tenant's
+        default for ``None``; ``Invalid`` (``unknown``) otherwise."""
+        if category_id is None:
+            found = s.scalar(
+                ("default_category",),
+                lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.is_default),
+                {"tenant_id": scope.tenant_id},
+            )
+        elif valid_id(category_id):
+            found = self._find(s, scope.tenant_id, category_id)
+        else:
+            found = None
+        if found is None:
+            raise Invalid.one("category_id", "unknown")
+        return found
+
+    def _find(self, s: Session, tenant_id: int, category_id: int) -> int | None:
+        return s.scalar(
+            ("category",),
+            lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.id == bp("id")),
+            {"tenant_id": tenant_id, "id": category_id},
+        )

@@ -1,0 +1,95 @@
+"""Finding and reading one client row inside a session: what every client operation starts with.
+
+A client is addressed by ``id`` (integer) or ``uuid``; a key that cannot exist (a negative id, a
+malformed uuid) is simply not found. Every statement carries the caller's ``Scope``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+
+from . import custom_fields, tags
+from . import models as m
+from .clock import now
+from .errors import NotFound
+from .projection import Projection
+from .scope import Scope, scope_terms, scoped
+from .sql import Session
+from .values import canonical_uuid, valid_id
+
+c = m.clients.c
+bp = sa.bindparam
+
+
+class Key(NamedTuple):
+    """One client, by ``id`` or ``uuid``, checked to be able to exist at all; ``asked`` is the
+    value as the caller gave it (what a ``NotFound`` names)."""
+
+    column: str
+    value: Any
+    asked: Any
+
+    @classmethod
+    def of(cls, id: Any = None, uuid: Any = None) -> Key:
+        if id is not None:
+            if not valid_id(id):
+                raise NotFound("client", id)
+            return cls("id", id, id)
+        canonical = canonical_uuid(uuid)
+        if canonical is None:
+            raise NotFound("client", uuid)
+        return cls("uuid", canonical, uuid)
+
+    @classmethod
+    def row(cls, client_id: int) -> Key:
+        return cls("id", client_id, client_id)
+
+
+def fetch(s: Session, scope: Scope, key: Key, proj: Projection) -> dict:
+    """The client ``key`` names as ``proj`` shows it, or ``NotFound``."""
+    row = s.one(
+        ("get", proj, key.column, scope.limited),
+        lambda: proj.select.where(*scope_terms(scope.limited), c[key.column] == bp("key")),
+        scoped(scope, key=key.value),
+    )
+    if row is None:
+        raise NotFound("client", key.asked)
+    if proj.tags or proj.custom_fields:
+        attach(s, [row], proj)
+    return row
+
+
+def attach(s: Session, rows: list[dict], proj: Projection) -> None:
+    """Add tags and custom field values to ``rows``, one query each, if the projection asks."""
+    if not rows or not (proj.tags or proj.custom_fields):
+        return
+    by_id = {r["id"]: r for r in rows}
+    if proj.tags:
+        tags.attach(s, by_id)
+    if proj.custom_fields:
+        custom_fields.attach(s, by_id)
+
+
+def reach(s: Session, scope: Scope, key: Key) -> int | None:
+    """The id of the client ``key`` names, if the scope can reach it."""
+    return s.scalar(
+        ("locate", key.column, scope.limited),
+        lambda: sa.select(c.id).where(*scope_terms(scope.limited), c[key.column] == bp("key")),
+        scoped(scope, key=key.value),
+    )
+
+
+def locate(s: Session, scope: Scope, key: Key) -> int:
+    """``reach``, or ``NotFound``."""
+    found = reach(s, scope, key)
+    if found is None:
+        raise NotFound("client", key.asked)
+    return found
+
+
+def touch(s: Session, client_id: int, values: Mapping[str, Any]) -> None:
+    """Write ``values`` to the client and mark it updated now."""
+    s.update(m.clients, client_id, {**values, "updated_at": now()})
