@@ -26,7 +26,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 DEFAULT_URL = "sqlite:///./clientgate.db"
 #: What a failing database raises: the store runs statements on the drivers' own connections
 #: (``core.sql``), so their errors arrive as the drivers raise them, SQLAlchemy's elsewhere.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, sa.exc.SQLAlchemyError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.Error, psycopg.Error, sa.exc.SQLAlchemyError)
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 

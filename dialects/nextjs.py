@@ -8,14 +8,14 @@ A route handler reads its body with ``await req.json()`` whatever the content ty
 English defaults ("Required", "Expected string, received number", "String must contain at most
 255 character(s)", ...), with three of the gateway's own where zod says nothing: a NUL character
 (PostgreSQL cannot store one), a blank required string, a JSON document the store cannot hold.
-Timestamps are ``Date.prototype.toISOString()`` (``formats.iso_millis_z``). Query strings are
+Timestamps are ``Date.prototype.toISOString()`` (``stamp``). Query strings are
 parsed as ``z.coerce.number().int()`` would, but strictly: only whole decimal numbers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,14 +24,15 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from core.models import TEXT_MAX
-from core.projection import Projection
 from core.values import MAX_TAGS
 from dialects.kit import errors as api
 from dialects.kit.base import Dialect
 from dialects.kit.calls import Call, endpoint
 from dialects.kit.formats import iso_millis_z
+from dialects.kit.paging import LimitOffset
 from dialects.kit.responses import JSON
 from dialects.kit.routing import Endpoint
+from dialects.kit.wire import ClientObject, Field, timestamp
 
 # -- messages -------------------------------------------------------------------------------
 
@@ -58,7 +59,6 @@ STORE_MESSAGES = {
     "unknown": "Not found",
     "too_many": f"Array must contain at most {MAX_TAGS} element(s)",
 }
-TIMESTAMPS = frozenset({"created_at", "updated_at"})
 #: JavaScript's ``Number.MAX_SAFE_INTEGER``: the largest offset a JavaScript API can count to.
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -90,20 +90,10 @@ def store_message(field: str, code: str) -> str:
 
 # -- output ---------------------------------------------------------------------------------
 
-Render = Callable[[dict[str, Any]], dict[str, Any]]
 
-
-def renderer(wire: Mapping[str, str]) -> Render:
-    """``render(row)``: the client object whose fields ``wire`` maps to store fields, in that
-    order; timestamps as ``toISOString()`` writes them."""
-    pairs = tuple((name, field, iso_millis_z if field in TIMESTAMPS else None)
-                  for name, field in wire.items())
-
-    def render(row: dict[str, Any]) -> dict[str, Any]:
-        return {name: convert(row[field]) if convert else row[field]
-                for name, field, convert in pairs}
-
-    return render
+def stamp(store: str) -> Field:
+    """A timestamp as ``Date.prototype.toISOString()`` writes it."""
+    return timestamp(store, out=iso_millis_z)
 
 
 def data(item: dict[str, Any], status_code: int = 200) -> JSON:
@@ -111,13 +101,14 @@ def data(item: dict[str, Any], status_code: int = 200) -> JSON:
     return JSON({"data": item}, status_code=status_code)
 
 
-def get_client(fields: Projection, render: Render) -> Endpoint:
+def get_client(client: ClientObject) -> Endpoint:
     """``GET .../clients/{id}``: ``{"data": client}``, the client the path's uuid names."""
 
     @endpoint
     async def get_client(call: Call) -> Response:
-        return data(render(await call.run(call.store.clients.get, call.scope,
-                                          uuid=call.path("id"), projection=fields)))
+        return data(client.render(await call.run(call.store.clients.get, call.scope,
+                                                 uuid=call.path("id"),
+                                                 projection=client.projection)))
 
     return get_client
 
@@ -257,8 +248,7 @@ class QueryText(fields.Field):
         return value or None
 
 
-class LimitOffsetQuery(NextjsSchema):
+def limit_offset(*, meta: bool = False) -> LimitOffset:
     """``limit`` (1-100, default 50) and ``offset`` (default 0): the page both vendors use."""
-
-    limit = QueryInt(min=1, max=100, default=50)
-    offset = QueryInt(min=0, max=MAX_SAFE_INTEGER, default=0)
+    return LimitOffset(QueryInt(min=1, max=100, default=50),
+                       QueryInt(min=0, max=MAX_SAFE_INTEGER, default=0), meta=meta)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialects.nextjs import NextjsDialect
 
-from . import routes
+from . import routes, schemas
 
 
 class FullEngage(NextjsDialect):
@@ -13,6 +13,8 @@ class FullEngage(NextjsDialect):
     seed = "001_c577b2d6b0936b45.txt"
     field_names = {"search": "query"}
     route_table = routes.ROUTES
+    client = schemas.CLIENT
+    paging = schemas.PAGING
 
 
 dialect = FullEngage()

@@ -7,16 +7,17 @@ from typing import Any
 from marshmallow import ValidationError, post_load
 
 from core.models import NAME_MAX, SHORT_MAX, TEXT_MAX
-from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import STATUSES
-from dialects.nextjs import Choice, LimitOffsetQuery, NextjsSchema, QueryText, Text, renderer
+from dialects.kit.wire import ClientObject
+from dialects.nextjs import Choice, NextjsSchema, QueryText, Text, limit_offset, stamp
 
-#: The client object: its fields and the store fields they show.
-CLIENT = {"id": "uuid", "name": "name", "phone": "phone", "status": "status", "notes": "notes",
-          "createdAt": "created_at", "updatedAt": "updated_at"}
-FIELDS = Projection(*CLIENT.values())
-render = renderer(CLIENT)
+#: The client object of seed 001, camelCase.
+CLIENT = ClientObject({"id": "uuid", "name": "name", "phone": "phone", "status": "status",
+                       "notes": "notes", "createdAt": stamp("created_at"),
+                       "updatedAt": stamp("updated_at")})
+#: ``{"data": [...], "total": N}``.
+PAGING = limit_offset()
 #: ``sortBy`` values and the store fields they sort by.
 SORTS = {"name": "name", "phone": "phone", "status": "status", "createdAt": "created_at"}
 
@@ -33,7 +34,7 @@ class StatusList(Choice):
         return tuple(dict.fromkeys(wanted))
 
 
-class FullEngageListQuery(LimitOffsetQuery):
+class FullEngageListQuery(PAGING.schema(NextjsSchema)):  # type: ignore[misc]
     query = QueryText()
     sortBy = Choice(SORTS, load_default="createdAt")
     sortOrder = Choice(("asc", "desc"), load_default="asc")
@@ -46,8 +47,7 @@ class FullEngageListQuery(LimitOffsetQuery):
             search=data.get("query"),
             search_fields=("name", "phone"),
             sort=(Sort(SORTS[data["sortBy"]], descending=data["sortOrder"] == "desc"),),
-            offset=data["offset"],
-            limit=data["limit"],
+            **PAGING.window(data),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialects.laravel import LaravelDialect
 
-from . import errors, routes
+from . import errors, routes, schemas
 
 
 class GitScrum(LaravelDialect):
@@ -13,6 +13,8 @@ class GitScrum(LaravelDialect):
     seed = "004_f35818c41037c0d7.txt"
     field_names = {"workspace_id": "company_slug"}
     route_table = routes.ROUTES
+    client = schemas.CLIENT
+    paging = schemas.PAGING
     errors = errors
 
 

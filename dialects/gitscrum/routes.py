@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator
 from typing import Any
 
-import orjson
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from core.errors import Invalid, NotFound
 from core.scope import Scope
 from dialects.kit.calls import Call, endpoint
-from dialects.kit.responses import JSON, SECONDS_Z
+from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 
-from .schemas import CREATE, EVERY_CLIENT, FIELDS, SLUG_QUERY, UPDATE, render
+from .schemas import CLIENT, CREATE, EVERY_CLIENT, PAGING, SLUG_QUERY, UPDATE
 
-#: Clients per read while listing: memory holds one batch, whatever the workspace's size.
-BATCH = 500
+FIELDS = CLIENT.projection
 
 
 async def workspace(call: Call, slug: str) -> Scope:
@@ -37,32 +34,14 @@ async def given(call: Call) -> dict[str, Any]:
 
 
 def one(row: dict[str, Any], status: int = 200) -> JSON:
-    return JSON({"data": render(row)}, status_code=status, option=SECONDS_Z)
+    return JSON({"data": CLIENT.render(row)}, status_code=status, option=CLIENT.option)
 
 
 @endpoint
 async def list_clients(call: Call) -> Response:
     scope = await workspace(call, SLUG_QUERY.load(call.query))
-    batches = call.store.clients.stream(scope, EVERY_CLIENT, FIELDS, batch=BATCH)
-    # The first read happens before the response starts, so its errors get a proper status.
-    first = await call.run(next, batches, None)
-    if first is None or len(first) < BATCH:  # a short batch is the last one
-        return JSON({"data": [render(r) for r in first or ()]}, option=SECONDS_Z)
-    return StreamingResponse(_stream(call, first, batches), media_type="application/json")
-
-
-async def _stream(call: Call, batch: list[dict], rest: Generator[list[dict], None, None]
-                  ) -> AsyncIterator[bytes]:
-    """``{"data":[...]}`` written a batch at a time, each read where store calls run."""
-    try:
-        prefix = b'{"data":['
-        while batch:
-            yield prefix + orjson.dumps([render(r) for r in batch], option=SECONDS_Z)[1:-1]
-            prefix = b","
-            batch = await call.run(next, rest, None)
-        yield b"]}"
-    finally:
-        rest.close()
+    batches = call.store.clients.stream(scope, EVERY_CLIENT, FIELDS, batch=PAGING.batch)
+    return await PAGING.respond(call.run, batches, CLIENT.render, option=CLIENT.option)
 
 
 @endpoint

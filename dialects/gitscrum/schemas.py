@@ -8,38 +8,32 @@ from typing import Any, NamedTuple
 from marshmallow import post_load
 
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
-from core.projection import Projection
 from core.queries import ClientQuery
+from dialects.kit.paging import Everything
+from dialects.kit.responses import SECONDS_Z
+from dialects.kit.wire import ClientObject, Field, timestamp
 from dialects.laravel import LaravelSchema, string
 
-FIELDS = Projection("uuid", "name", "email", "phone", "website", "address", "notes",
-                    "projects_count", "invoices_total", "created_at")
-#: "Returns all clients in the workspace": the workspace is the scope, so no filter and no page.
-EVERY_CLIENT = ClientQuery(limit=None, with_total=False)
 #: The longest value each writable field takes: the store's column sizes.
 LIMITS = {"name": NAME_MAX, "email": EMAIL_MAX, "phone": SHORT_MAX, "website": URL_MAX,
           "address": TEXT_MAX, "notes": TEXT_MAX}
 
 
-def render(row: dict[str, Any]) -> dict[str, Any]:
-    """The client object of seed 004 (``created_at`` becomes ``...Z`` through ``SECONDS_Z``)."""
-    return {
-        "uuid": row["uuid"],
-        "name": row["name"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "website": row["website"],
-        "address": row["address"],
-        "notes": row["notes"],
-        "projects_count": row["projects_count"],
-        "invoices_total": number(row["invoices_total"]),
-        "created_at": row["created_at"],
-    }
-
-
 def number(value: Decimal) -> int | float:
     """A JSON number as the seed writes it: ``125000`` when whole, ``1250.5`` otherwise."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+#: The client object of seed 004; ``created_at`` as ``2023-01-01T12:00:00Z`` (``SECONDS_Z``).
+CLIENT = ClientObject({
+    "uuid": "uuid", "name": "name", "email": "email", "phone": "phone", "website": "website",
+    "address": "address", "notes": "notes", "projects_count": "projects_count",
+    "invoices_total": Field("invoices_total", out=number, back=lambda v: Decimal(str(v))),
+    "created_at": timestamp("created_at"),
+}, option=SECONDS_Z)
+#: "Returns all clients in the workspace": the workspace is the scope, so no filter and no page.
+PAGING = Everything(batch=500)
+EVERY_CLIENT = ClientQuery(**PAGING.window({}))
 
 
 class Change(NamedTuple):

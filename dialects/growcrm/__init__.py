@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dialects.laravel import LaravelDialect
 
-from . import errors, routes
-from .schemas import FIELD_NAMES
+from . import errors, routes, schemas
 
 
 class GrowCrm(LaravelDialect):
     name = "growcrm"
     vendor = "Grow CRM"
     seed = "003_57fddd3cdb648da5.txt"
-    field_names = FIELD_NAMES
+    field_names = schemas.FIELD_NAMES
     route_table = routes.ROUTES
+    client = schemas.CLIENT
+    paging = schemas.PAGING
     errors = errors
 
 

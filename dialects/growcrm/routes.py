@@ -20,7 +20,10 @@ from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.laravel import clean, client_id
 
-from .schemas import CREATE, FIELDS, LIST_QUERY, OWNER, STATUS, TAGS, UPDATE, render
+from .schemas import CLIENT, CREATE, LIST_QUERY, OWNER, PAGING, STATUS, TAGS, UPDATE
+
+FIELDS = CLIENT.projection
+render = CLIENT.render
 
 LISTED = "Clients retrieved successfully."
 RETRIEVED = "Client retrieved successfully."
@@ -94,10 +97,9 @@ async def written(call: Call, body: dict[str, Any], rules: str, write: Callable[
 
 @endpoint
 async def list_clients(call: Call) -> Response:
-    listing = LIST_QUERY.load(call.query)
-    page = await call.run(call.store.clients.list, call.scope, listing.query, FIELDS)
-    return JSON({"data": [render(r) for r in page.items], "meta": listing.meta(page.total or 0),
-                 "message": LISTED})
+    page = await call.run(call.store.clients.list, call.scope, LIST_QUERY.load(call.query),
+                          FIELDS)
+    return JSON({**PAGING.envelope([render(r) for r in page.items], page), "message": LISTED})
 
 
 @endpoint

@@ -14,11 +14,12 @@ from marshmallow import ValidationError, fields, post_load
 
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.people import Person, full_name
-from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import ID_MAX, INT32_MAX, valid_id
 from dialects import laravel
 from dialects.kit.formats import iso_micros_z
+from dialects.kit.paging import PageLimit
+from dialects.kit.wire import ClientObject, Computed, Field, timestamp
 from dialects.laravel import LaravelSchema, choice, integer, message
 
 STATUS_OUT = {"active": "active", "inactive": "suspended"}
@@ -29,8 +30,6 @@ SORTS = {
     "client_created": "created_at",
     "client_updated": "updated_at",
 }
-DEFAULT_LIMIT = 15  # Laravel's paginator default
-MAX_LIMIT = 100
 ADDRESS = ("street", "city", "state", "zip", "country")
 DUE_DAYS = "client_billing_invoice_due_days"
 
@@ -60,81 +59,63 @@ FIELD_NAMES = {
 LIMITS = {"client_company_name": NAME_MAX, "first_name": NAME_MAX, "last_name": NAME_MAX,
           "email": EMAIL_MAX, **{wire: limit for wire, (_, limit) in TEXT.items()}}
 
-FIELDS = Projection(
-    "name", "description", "status", "phone", "website", "vat", "category_id", "category_name",
-    "owner_id", "owner_first_name", "owner_last_name", "billing_invoice_due_days",
-    *(f"{kind}_{part}" for kind in ("billing", "shipping") for part in ADDRESS),
-    "created_at", "updated_at", "tags",
-)
+
+def _owner(row: dict[str, Any]) -> dict[str, Any] | None:
+    if row["owner_id"] is None:
+        return None
+    return {"id": row["owner_id"],
+            "name": full_name(row["owner_first_name"], row["owner_last_name"])}
 
 
-def render(row: dict[str, Any]) -> dict[str, Any]:
-    """The client object of seed 003."""
-    due = row["billing_invoice_due_days"]
-    billing = {part: row[f"billing_{part}"] for part in ADDRESS}
-    billing["invoice_due_days"] = None if due is None else str(due)
-    owner = None
-    if row["owner_id"] is not None:
-        owner = {"id": row["owner_id"],
-                 "name": full_name(row["owner_first_name"], row["owner_last_name"])}
-    return {
-        "id": row["id"],
-        "company_name": row["name"],
-        "description": row["description"],
-        "status": STATUS_OUT[row["status"]],
-        "phone": row["phone"],
-        "website": row["website"],
-        "vat": row["vat"],
-        "category": {"id": row["category_id"], "name": row["category_name"]},
-        "owner": owner,
-        "billing": billing,
-        "shipping": {part: row[f"shipping_{part}"] for part in ADDRESS},
-        "dates": {"created": iso_micros_z(row["created_at"]),
-                  "updated": iso_micros_z(row["updated_at"])},
-        "tags": row["tags"],
-    }
+def _address(kind: str) -> dict[str, str]:
+    return {part: f"{kind}_{part}" for part in ADDRESS}
 
 
-# -- listing ------------------------------------------------------------------------------------
+#: The client object of seed 003.
+CLIENT = ClientObject({
+    "id": "id",
+    "company_name": "name",
+    "description": "description",
+    "status": Field("status", out=STATUS_OUT.__getitem__, back=STATUS_IN.get),
+    "phone": "phone",
+    "website": "website",
+    "vat": "vat",
+    "category": {"id": "category_id", "name": "category_name"},
+    "owner": Computed(("owner_id", "owner_first_name", "owner_last_name"), out=_owner),
+    "billing": {**_address("billing"),
+                "invoice_due_days": Field("billing_invoice_due_days",
+                                          out=lambda v: None if v is None else str(v),
+                                          back=int)},
+    "shipping": _address("shipping"),
+    "dates": {"created": timestamp("created_at", out=iso_micros_z),
+              "updated": timestamp("updated_at", out=iso_micros_z)},
+    "tags": "tags",
+})
+#: Laravel's paginator: 15 a page unless ``limit`` says otherwise (at most 100).
+PAGING = PageLimit(page=integer("page", min=1, max=ID_MAX, load_default=1),
+                   limit=integer("limit", min=1, max=100, load_default=15))
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
-    query: ClientQuery
-    page: int
-    limit: int
-
-    def meta(self, total: int) -> dict[str, int]:
-        """Laravel's ``LengthAwarePaginator`` numbers."""
-        return {"current_page": self.page, "per_page": self.limit, "total": total,
-                "last_page": max(1, -(-total // self.limit))}
-
-
-class GrowCrmListQuery(LaravelSchema):
+class GrowCrmListQuery(PAGING.schema(LaravelSchema)):  # type: ignore[misc]
     status = choice("status", tuple(STATUS_IN))
     category_id = integer("category_id", php_int=True)
     search = laravel.string("search", nullable=True)
     sort = choice("sort", tuple(SORTS))
     order = choice("order", ("asc", "desc"), load_default="desc")
-    limit = integer("limit", min=1, max=MAX_LIMIT, load_default=DEFAULT_LIMIT)
-    page = integer("page", min=1, max=ID_MAX, load_default=1)
 
     @post_load
-    def to_listing(self, data: dict[str, Any], **_: Any) -> Listing:
-        limit, page = data["limit"], data["page"]
+    def to_query(self, data: dict[str, Any], **_: Any) -> ClientQuery:
         status, category = data.get("status"), data.get("category_id")
         sort = Sort(SORTS.get(data.get("sort") or "", "id"), descending=data["order"] == "desc")
-        query = ClientQuery(
+        return ClientQuery(
             statuses=(STATUS_IN[status],) if status else (),
             # An id no category can have matches nothing (and never reaches the database).
             category_id=None if category is None else category if valid_id(category) else 0,
             search=data.get("search"),
             search_fields=("name",),
             sort=(sort,),
-            offset=(page - 1) * limit,
-            limit=limit,
+            **PAGING.window(data),
         )
-        return Listing(query, page, limit)
 
 
 # -- bodies -------------------------------------------------------------------------------------

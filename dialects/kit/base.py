@@ -16,6 +16,13 @@ A dialect is a ``Dialect`` subclass instance. Its attributes:
 ``route_table``
     The dialect's routes (``kit.routing.resource``), relative to the mount; handlers are
     wrapped with ``kit.calls.endpoint`` so they are authenticated. ``routes()`` returns it.
+``client``
+    The vendor's client object (``kit.wire.ClientObject``): its fields, the store fields they
+    show and how values convert each way. It drives what the store selects and what is sent,
+    and reads a vendor's own objects back into store values.
+``paging``
+    How a list is asked for and answered (``kit.paging``: per-page, page/limit, limit/offset or
+    everything).
 ``render(error, scope)``
     The vendor's response for a ``kit.errors.ApiError``: the only place a dialect writes an
     error body.
@@ -40,6 +47,8 @@ from starlette.types import Scope
 from core import errors as store_errors
 
 from . import errors as api
+from .paging import Paging
+from .wire import ClientObject
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 
@@ -53,6 +62,8 @@ class Dialect:
     #: Store field name -> the vendor's field name, for store validation errors.
     field_names: ClassVar[Mapping[str, str]] = {}
     route_table: ClassVar[list[BaseRoute]]
+    client: ClassVar[ClientObject]
+    paging: ClassVar[Paging]
 
     def routes(self) -> list[BaseRoute]:
         return self.route_table

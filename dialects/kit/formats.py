@@ -19,6 +19,12 @@ def iso_millis_z(value: datetime) -> str:
     return f"{_naive(value).isoformat(timespec='milliseconds')}Z"
 
 
+def parse_iso(value: str) -> datetime:
+    """A timestamp any of the vendors writes (``...Z``, an offset, or none: UTC), as UTC."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
 def _naive(value: datetime) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)

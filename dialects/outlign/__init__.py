@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialects.laravel import LaravelDialect
 
-from . import errors, routes
+from . import errors, routes, schemas
 
 
 class Outlign(LaravelDialect):
@@ -13,6 +13,8 @@ class Outlign(LaravelDialect):
     seed = "000_bba84633bac6a2d5.txt"
     field_names = {"name": "title", "workspace_id": "company_id", "search": "title"}
     route_table = routes.ROUTES
+    client = schemas.CLIENT
+    paging = schemas.PAGING
     errors = errors
 
 

@@ -5,43 +5,46 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from dialects.kit.calls import Call, endpoint
-from dialects.kit.responses import JSON, SECONDS_Z
+from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.laravel import client_id
 
-from .schemas import CREATE, FIELDS, LIST_QUERY, UPDATE, render
+from .schemas import CLIENT, CREATE, LIST_QUERY, PAGING, UPDATE
+
+FIELDS = CLIENT.projection
+
+
+def client(row: dict, status: int = 200) -> JSON:
+    return JSON(CLIENT.render(row), status_code=status, option=CLIENT.option)
 
 
 @endpoint
 async def list_clients(call: Call) -> Response:
-    query = LIST_QUERY.load(call.query)
-    page = await call.run(call.store.clients.list, call.scope, query, FIELDS)
-    return JSON([render(r) for r in page.items], option=SECONDS_Z)
+    page = await call.run(call.store.clients.list, call.scope, LIST_QUERY.load(call.query),
+                          FIELDS)
+    return JSON(PAGING.envelope([CLIENT.render(r) for r in page.items], page),
+                option=CLIENT.option)
 
 
 @endpoint
 async def create_client(call: Call) -> Response:
     values = CREATE.load(await call.body())
-    row = await call.run(call.store.clients.create, call.scope, values, projection=FIELDS)
-    return JSON(render(row), status_code=201, option=SECONDS_Z)
+    return client(await call.run(call.store.clients.create, call.scope, values,
+                                 projection=FIELDS), 201)
 
 
 @endpoint
 async def get_client(call: Call) -> Response:
-    row = await call.run(
-        call.store.clients.get, call.scope, id=client_id(call), projection=FIELDS
-    )
-    return JSON(render(row), option=SECONDS_Z)
+    return client(await call.run(call.store.clients.get, call.scope, id=client_id(call),
+                                 projection=FIELDS))
 
 
 @endpoint
 async def update_client(call: Call) -> Response:
     key = client_id(call)
     values = UPDATE.load(await call.body())
-    row = await call.run(
-        call.store.clients.update, call.scope, id=key, values=values, projection=FIELDS
-    )
-    return JSON(render(row), option=SECONDS_Z)
+    return client(await call.run(call.store.clients.update, call.scope, id=key, values=values,
+                                 projection=FIELDS))
 
 
 @endpoint

@@ -7,44 +7,34 @@ from typing import Any
 from marshmallow import post_load
 
 from core.models import NAME_MAX
-from core.projection import Projection
 from core.queries import ClientQuery, Sort
+from dialects.kit.paging import PerPage
+from dialects.kit.responses import SECONDS_Z
+from dialects.kit.wire import ClientObject, timestamp
 from dialects.laravel import LaravelSchema, integer, string
 
-FIELDS = Projection("name", "workspace_id", "created_at", "updated_at")
-#: Laravel's paginator default when ``per_page`` is not given.
-DEFAULT_PER_PAGE = 15
-MAX_PER_PAGE = 1000
+#: The client object of seed 000; timestamps as ``2023-01-01T12:00:00Z`` (``SECONDS_Z``).
+CLIENT = ClientObject({"id": "id", "title": "name", "company_id": "workspace_id",
+                       "created_at": timestamp("created_at"),
+                       "updated_at": timestamp("updated_at")},
+                      option=SECONDS_Z)
+#: Laravel's paginator: 15 a page when ``per_page`` is not given.
+PAGING = PerPage(per_page=integer("per_page", min=1, max=1000, load_default=15),
+                 page=integer("page", min=1, load_default=1))
 
 
-def render(row: dict[str, Any]) -> dict[str, Any]:
-    """The client object of seed 000 (timestamps become ``...Z`` in ``routes.SECONDS_Z``)."""
-    return {
-        "id": row["id"],
-        "title": row["name"],
-        "company_id": row["workspace_id"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
-
-
-class OutlignListQuery(LaravelSchema):
+class OutlignListQuery(PAGING.schema(LaravelSchema)):  # type: ignore[misc]
     company_id = integer("company_id")
     title = string("title")
-    per_page = integer("per_page", min=1, max=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
-    page = integer("page", min=1, load_default=1)
 
     @post_load
     def to_query(self, data: dict[str, Any], **_: Any) -> ClientQuery:
-        per_page, page = data["per_page"], data["page"]
         return ClientQuery(
             workspace_id=data.get("company_id"),
             search=data.get("title"),
             search_fields=("name",),
             sort=(Sort("id"),),
-            offset=(page - 1) * per_page,
-            limit=per_page,
-            with_total=False,
+            **PAGING.window(data),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialects.nextjs import NextjsDialect
 
-from . import routes
+from . import routes, schemas
 
 
 class Talynce(NextjsDialect):
@@ -12,6 +12,8 @@ class Talynce(NextjsDialect):
     vendor = "Talynce"
     seed = "002_542c88446f328dea.txt"
     route_table = routes.ROUTES
+    client = schemas.CLIENT
+    paging = schemas.PAGING
 
 
 dialect = Talynce()

@@ -10,17 +10,17 @@ from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.nextjs import data
 
-from .schemas import BODY, FIELDS, LIST_QUERY, render
+from .schemas import BODY, CLIENT, LIST_QUERY, PAGING
+
+FIELDS = CLIENT.projection
+render = CLIENT.render
 
 
 @endpoint
 async def list_clients(call: Call) -> Response:
     query = LIST_QUERY.load(call.query)
     page = await call.run(call.store.clients.list, call.scope, query, FIELDS)
-    return JSON({
-        "data": [render(r) for r in page.items],
-        "meta": {"total": page.total, "limit": query.limit, "offset": query.offset},
-    })
+    return JSON(PAGING.envelope([render(r) for r in page.items], page))
 
 
 @endpoint
@@ -30,7 +30,7 @@ async def create_client(call: Call) -> Response:
                                       tags=change.tags, projection=FIELDS)), 201)
 
 
-get_client = nextjs.get_client(FIELDS, render)
+get_client = nextjs.get_client(CLIENT)
 
 
 @endpoint

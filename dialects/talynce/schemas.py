@@ -8,28 +8,30 @@ from marshmallow import ValidationError, fields, post_load
 
 from core.errors import Invalid
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
-from core.projection import Projection
 from core.queries import ClientQuery, Sort
 from core.values import METADATA_MAX_BYTES, METADATA_MAX_DEPTH, STATUSES, check_values
+from dialects.kit.wire import ClientObject
 from dialects.nextjs import (
     Choice,
-    LimitOffsetQuery,
     NextjsSchema,
     QueryText,
     Text,
     expected,
-    renderer,
+    limit_offset,
+    stamp,
     text_problem,
 )
 
-#: The client object of the seed's response table: its fields and the store fields they show.
-CLIENT = {"id": "uuid", "name": "name", "email": "email", "phone": "phone", "address": "address",
-          "contact_person": "contact_person", "website": "website", "industry": "industry",
-          "status": "status", "tags": "tags", "notes": "notes", "metadata": "metadata",
-          "jobs_count": "jobs_count", "active_jobs_count": "active_jobs_count",
-          "created_at": "created_at", "updated_at": "updated_at"}
-FIELDS = Projection(*CLIENT.values())
-render = renderer(CLIENT)
+#: The client object of the seed's response table.
+CLIENT = ClientObject({
+    "id": "uuid", "name": "name", "email": "email", "phone": "phone", "address": "address",
+    "contact_person": "contact_person", "website": "website", "industry": "industry",
+    "status": "status", "tags": "tags", "notes": "notes", "metadata": "metadata",
+    "jobs_count": "jobs_count", "active_jobs_count": "active_jobs_count",
+    "created_at": stamp("created_at"), "updated_at": stamp("updated_at"),
+})
+#: ``{"data": [...], "meta": {"total", "limit", "offset"}}``.
+PAGING = limit_offset(meta=True)
 #: Newest first, as the dashboard's client list.
 NEWEST_FIRST = (Sort("created_at", descending=True),)
 METADATA_PROBLEMS = {
@@ -78,7 +80,7 @@ class Change(NamedTuple):
     tags: list[str] | None
 
 
-class TalynceListQuery(LimitOffsetQuery):
+class TalynceListQuery(PAGING.schema(NextjsSchema)):  # type: ignore[misc]
     search = QueryText()
     status = Choice(STATUSES)
     industry = QueryText()
@@ -92,8 +94,7 @@ class TalynceListQuery(LimitOffsetQuery):
             search=data.get("search"),
             search_fields=("name", "email", "contact_person"),
             sort=NEWEST_FIRST,
-            offset=data["offset"],
-            limit=data["limit"],
+            **PAGING.window(data),
         )
 
 

@@ -75,14 +75,14 @@ def test_a_large_workspace_is_listed_whole_in_order_in_bounded_batches(
     assert len({c["uuid"] for c in data}) == SIZE
     assert all(set(c) == FIELDS for c in data)
     assert data[1]["created_at"] == "2025-06-15T10:00:01Z"
-    assert batches == [routes.BATCH] * (SIZE // routes.BATCH)
+    assert batches == [routes.PAGING.batch] * (SIZE // routes.PAGING.batch)
 
 
 def test_a_workspace_of_exactly_one_batch_and_one_more(client, tenant, batches):
-    names = bulk_insert(tenant, tenant.workspace, routes.BATCH + 1, "C")
+    names = bulk_insert(tenant, tenant.workspace, routes.PAGING.batch + 1, "C")
     r = client.get(LIST, params={"company_slug": "main"}, headers=tenant.headers)
     assert [c["name"] for c in r.json()["data"]] == names
-    assert batches == [routes.BATCH, 1]
+    assert batches == [routes.PAGING.batch, 1]
 
 
 def test_a_small_workspace_is_one_plain_response(client, tenant, batches):
