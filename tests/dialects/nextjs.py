@@ -235,13 +235,6 @@ def test_a_json_body_is_read_whatever_its_content_type(client, tenant, api, cont
     assert (r.json()["data"]["name"], r.json()["data"]["phone"]) == ("Typed", "+1")
 
 
-def test_body_over_the_limit_is_413_and_writes_nothing(client, tenant, api):
-    r = send(client, tenant, "POST", api.base, {"name": "Big", "notes": "n" * 1_100_000})
-
-    assert (r.status_code, r.json()) == (413, error("Payload too large"))
-    assert count_clients(tenant.store, tenant.id) == 0
-
-
 @pytest.mark.parametrize("case", BAD_PAGING)
 def test_bad_paging_is_400(client, tenant, api, case):
     params, details = BAD_PAGING[case]
@@ -292,44 +285,6 @@ def test_a_workspace_limited_key_sees_only_its_workspace(client, tenant, api):
 
     assert client.get(api.url(elsewhere["uuid"]), **limited).status_code == 404
     assert [c["id"] for c in client.get(api.base, **limited).json()["data"]] == [mine["id"]]
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [{}, {"Authorization": "Bearer cg_nope"}, {"Authorization": "Basic abc"},
-     {"Authorization": "Bearer"}, {"Authorization": "ba_a1b2c3d4e5f6..."}],
-)
-@pytest.mark.parametrize("method", ["GET", "POST"])
-def test_missing_or_unknown_key_is_401_and_writes_nothing(client, tenant, api, headers, method):
-    r = client.request(method, api.base, json={"name": "Sneaky"}, headers=headers)
-
-    assert (r.status_code, r.json()) == (401, UNAUTHORIZED)
-    assert count_clients(tenant.store, tenant.id) == 0
-
-
-def test_revoked_key_is_401(client, tenant, store, api):
-    record, key = store.keys.create(tenant.id)
-    headers = {"Authorization": f"Bearer {key}"}
-    assert client.get(api.base, headers=headers).status_code == 200
-    store.keys.revoke(record["id"])
-    assert (client.get(api.base, headers=headers).json()) == UNAUTHORIZED
-
-
-def test_unknown_route_is_a_json_404(client, tenant, api):
-    r = client.get(api.base.replace("/clients", "/nothing"), headers=tenant.headers)
-    assert (r.status_code, r.json()) == (404, error("Not found"))
-
-
-def test_an_unexpected_error_is_a_500_without_details(client, tenant, store, api, monkeypatch):
-    c = api.make(client, tenant, "Acme")
-
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("secret internals")
-
-    monkeypatch.setattr(store.clients, "get", broken)
-    r = client.get(api.url(c["id"]), headers=tenant.headers)
-
-    assert (r.status_code, r.json()) == (500, error("Internal server error"))
 
 
 __all__ = [name for name in list(globals()) if name.startswith("test_")]

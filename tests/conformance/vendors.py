@@ -1,0 +1,70 @@
+"""What each vendor answers for the behaviours every dialect shares, as its documents say (the
+seed, or where the seed is silent the choice in ``docs/dialects/<name>.md``), and how to write a
+client through it. A new dialect adds its row here; ``test_shared_behaviour`` refuses a dialect
+without one.
+
+``{route}``, ``{method}`` and ``{allowed}`` in a text are the request's route below the dialect's
+prefix, its method, and the allowed methods (Laravel writes them into its messages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Vendor:
+    unauthenticated: dict[str, str]
+    too_large: dict[str, str]
+    no_route: dict[str, str]
+    not_allowed: dict[str, str]
+    server_error: dict[str, str]
+    #: The create route, and a body it accepts for a tenant whose default workspace is ``ws``.
+    create: str
+    body: Any
+    #: The list route (the create route unless given).
+    listing: str = ""
+
+    @property
+    def list_route(self) -> str:
+        return self.listing or self.create
+
+    def create_body(self, workspace: dict) -> dict:
+        return self.body(workspace) if callable(self.body) else self.body
+
+
+LARAVEL_405 = "The {method} method is not supported for route {route}. Supported methods: {allowed}."
+LARAVEL_404 = "The route {route} could not be found."
+NEXTJS = dict(unauthenticated={"error": "Unauthorized"}, too_large={"error": "Payload too large"},
+              no_route={"error": "Not found"}, not_allowed={"error": "Method not allowed"},
+              server_error={"error": "Internal server error"})
+
+VENDORS = {
+    "outlign": Vendor(
+        unauthenticated={"message": "Unauthenticated."},
+        too_large={"message": "The request body is too large."},
+        no_route={"message": LARAVEL_404}, not_allowed={"message": LARAVEL_405},
+        server_error={"message": "Server Error"},
+        create="/api/v1/clients", body=lambda ws: {"title": "Acme", "company_id": ws["id"]},
+    ),
+    "fullengage": Vendor(**NEXTJS, create="/api/v1/clients", body={"name": "Acme"}),
+    "talynce": Vendor(**NEXTJS, create="/api/v1/clients", body={"name": "Acme"}),
+    "growcrm": Vendor(
+        unauthenticated={"message": "Unauthorized. A valid API key is required."},
+        too_large={"message": "The request body is too large."},
+        no_route={"message": LARAVEL_404}, not_allowed={"message": LARAVEL_405},
+        server_error={"message": "Server Error"},
+        create="/api/clients",
+        body={"first_name": "Jane", "last_name": "Doe", "email": "jane@acme.example"},
+    ),
+    "gitscrum": Vendor(
+        unauthenticated={"error": "Unauthorized", "message": "Invalid or expired token"},
+        too_large={"error": "Payload Too Large", "message": "The request body is too large."},
+        no_route={"error": "Not Found", "message": "The requested resource was not found."},
+        not_allowed={"error": "Method Not Allowed", "message": LARAVEL_405},
+        server_error={"error": "Server Error", "message": "Server Error"},
+        create="/contact-companies", body=lambda ws: {"name": "Acme", "company_slug": ws["slug"]},
+        listing="/contact-companies/clients",
+    ),
+}
