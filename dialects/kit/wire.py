@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from core.projection import Projection
 
@@ -56,7 +56,7 @@ def timestamp(store: str, out: Convert | None = None) -> Field:
     return Field(store, out=out, back=parse_iso)
 
 
-Spec = Union[str, Field, Computed, Mapping[str, "Spec"]]
+Spec = str | Field | Computed | Mapping[str, "Spec"]
 
 
 class ClientObject:
