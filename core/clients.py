@@ -9,7 +9,7 @@ and contacts), tags, and the outbox (the welcome email).
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from .projection import ALL, Projection
 from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope, scope_terms, scoped
 from .sql import Session, Statements
+from .streaming import Batches
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
 from .values import check_values, clean_tags
@@ -89,34 +90,10 @@ class Clients:
 
     def stream(
         self, scope: Scope, query: ClientQuery, projection: Projection = ALL, batch: int = 500
-    ) -> Iterator[list[dict]]:
-        """Every match in id order, ``batch`` rows at a time, each batch in its own short read.
-
-        Keyset paging (``id > last``) keeps memory flat and never holds a transaction open while
-        the caller sends the previous batch to a slow client.
-        """
-        limited = scope.limited
-        form = shape(query)
-        if query.workspace_id is not None:
-            with self._db.read() as s:
-                self._workspaces.check(s, scope, query.workspace_id)
-        values = scoped(scope, **window(query), batch=batch, after=0)
-        while True:
-            with self._db.read() as s:
-                rows = s.rows(
-                    ("stream", projection, form, limited),
-                    lambda: projection.select.where(
-                        *scope_terms(limited), *conditions(query), c.id > bp("after")
-                    ).order_by(c.id).limit(bp("batch")),
-                    values,
-                )
-                attach(s, rows, projection)
-            if not rows:
-                return
-            yield rows
-            if len(rows) < batch:
-                return
-            values["after"] = rows[-1]["id"]
+    ) -> Batches:
+        """Every match in id order, ``batch`` rows at a time (``Batches.next()``); nothing is
+        read until the first batch is asked for."""
+        return Batches(self._db, self._workspaces, scope, query, projection, batch)
 
     def require(self, scope: Scope, client_id: Any) -> None:
         """``NotFound`` unless ``client_id`` is a client the scope can reach."""

@@ -14,17 +14,30 @@ use named ``bindparam``s only; values never become literals in the SQL.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
-from .db import configure_sqlite, is_sqlite
+from .db import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, is_sqlite
 from .errors import Conflict
 
 Processor = Callable[[Any], Any] | None
+#: What ``Statements.within`` answers for a call it did not finish.
+OVERRUN = object()
+#: How long a statement shape that overran an inline budget is sent straight to a thread.
+SLOW_MEMORY_SECONDS = 30.0
+#: SQLite's answers for "this would wait": interrupted by the budget, or a lock is held.
+_WAITS = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+class Overrun(Exception):
+    """A bounded call met a statement known to be slow: run the call again where waiting is
+    fine (see ``Statements.within``)."""
 
 
 class Statement:
@@ -86,7 +99,7 @@ def _reader(type_: Any, dialect: sa.Dialect) -> Processor:
 class Session:
     """One DBAPI connection for the duration of a read or a write."""
 
-    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError")
+    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "deadline", "key", "quick")
 
     def __init__(self, raw: Any, statements: Statements) -> None:
         self.raw = raw
@@ -94,6 +107,12 @@ class Session:
         self._statements = statements
         #: The driver's own error for a broken constraint (sqlite3's or psycopg's).
         self.IntegrityError = statements.dialect.dbapi.IntegrityError
+        #: While a bounded call runs (``Statements.within``): when it must have finished, and
+        #: the shape of the statement running.
+        self.deadline: float | None = None
+        self.key: Hashable = None
+        #: The connection gives up on a lock at once instead of waiting (bounded calls only).
+        self.quick = False
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -106,11 +125,23 @@ class Session:
             raise
         self._cursor.execute("RELEASE SAVEPOINT clientgate_sp")
 
+    def overdue(self) -> int:
+        """SQLite's progress handler while bounded calls run: non-zero interrupts the statement."""
+        return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
+
     def _run(self, key: Hashable, build: Callable[[], sa.Executable],
              values: Mapping[str, Any]) -> tuple[Statement, Any]:
         st = self._statements.get(key, build)
+        if self.deadline is not None:
+            self._bounded(key)
         self._cursor.execute(st.sql, st.bind(values))
         return st, self._cursor
+
+    def _bounded(self, key: Hashable) -> None:
+        until = self._statements.slow.get(key)
+        if until is not None and until > time.monotonic():
+            raise Overrun(key)
+        self.key = key
 
     def rows(self, key: Hashable, build: Callable[[], sa.Executable],
              values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -148,6 +179,8 @@ class Session:
     def executemany(self, key: Hashable, build: Callable[[], sa.Executable],
                     values: list[Mapping[str, Any]]) -> None:
         st = self._statements.get(key, build)
+        if self.deadline is not None:
+            self._bounded(key)
         self._cursor.executemany(st.sql, [st.bind(v) for v in values])
 
     def insert(self, table: sa.Table, row: Mapping[str, Any], *, unique: str | None = None) -> int:
@@ -204,6 +237,8 @@ class Statements:
         self.dialect = engine.dialect
         self.sqlite = is_sqlite(engine)
         self._cache: dict[Hashable, Statement] = {}
+        #: Statement shapes that overran an inline budget, until when to keep them off the loop.
+        self.slow: dict[Hashable, float] = {}
         self._local = threading.local()
         self._opened: list[Any] = []
         self._lock = threading.Lock()
@@ -228,7 +263,41 @@ class Statements:
             held = self._local.held = _Held(Session(conn, self))
             with self._lock:
                 self._opened.append(conn)
+        elif held.session.quick and held.session.deadline is None:
+            # This thread ran bounded calls before; an ordinary call may wait again.
+            held.session.raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            held.session.raw.set_progress_handler(None, 0)
+            held.session.quick = False
         return held
+
+    def within(self, budget: float, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` on this thread (SQLite only) if it finishes within ``budget``
+        seconds without waiting for a lock; otherwise ``OVERRUN``, with what it did undone (its
+        transaction rolled back), for the caller to run it again where waiting is fine.
+
+        A statement running past the deadline is interrupted (SQLite's progress handler), and
+        its shape is then sent straight to ``OVERRUN`` for ``SLOW_MEMORY_SECONDS``; a lock held
+        elsewhere is given up on at once (a busy timeout of 0 on this thread's connection)."""
+        session = self._sqlite_reader().session
+        if not session.quick:
+            # Only the connections of threads that run bounded calls (the event loop's) get the
+            # handler: a Python callback takes the GIL, which worker threads should not contend.
+            session.raw.execute("PRAGMA busy_timeout=0")
+            session.raw.set_progress_handler(session.overdue, 1000)
+            session.quick = True
+        session.deadline = time.monotonic() + budget
+        try:
+            return fn(*args, **kwargs)
+        except Overrun:
+            return OVERRUN
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in _WAITS:
+                raise
+            if exc.sqlite_errorcode == sqlite3.SQLITE_INTERRUPT:
+                self.slow[session.key] = time.monotonic() + SLOW_MEMORY_SECONDS
+            return OVERRUN
+        finally:
+            session.deadline = None
 
     def read(self) -> Any:
         """A session for reads (a context manager). On SQLite each statement sees a consistent
@@ -255,7 +324,8 @@ class Statements:
         try:
             yield session
         finally:
-            session.raw.execute("COMMIT")
+            if session.raw.in_transaction:  # an interrupted statement may have ended it
+                session.raw.execute("COMMIT")
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -269,7 +339,8 @@ class Statements:
             try:
                 yield session
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # an interrupted statement may have rolled it back
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
             return

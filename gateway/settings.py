@@ -31,10 +31,13 @@ class Settings:
     #: How long a resolved API key is remembered per process. A revoked key stops working on
     #: every instance within this many seconds (at once on the instance that revoked it).
     key_cache_seconds: float = 5.0
-    #: Run database calls on the event loop (``inline``) or in worker threads (``threads``).
-    #: ``auto`` is inline for SQLite, whose calls are microseconds of local I/O, and threads for
-    #: PostgreSQL, whose calls wait on the network.
+    #: Where database calls run. ``auto`` and ``inline``: with SQLite, on the event loop first,
+    #: within ``inline_budget_ms`` and never waiting for a lock, else in a worker thread; with
+    #: PostgreSQL, whose calls wait on the network, in worker threads. ``threads``: always threads.
     db_calls: str = "auto"
+    #: The longest a store call may hold the event loop, in milliseconds, before it is undone and
+    #: run again in a worker thread (SQLite).
+    inline_budget_ms: float = 5.0
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
     log_level: str = "info"
@@ -75,6 +78,8 @@ class Settings:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
         if self.key_cache_seconds < 0:
             raise SettingsError("key_cache_seconds must be >= 0")
+        if not 0 < self.inline_budget_ms <= 1000:
+            raise SettingsError("inline_budget_ms must be > 0 and at most 1000")
         if self.db_calls not in ("auto", "inline", "threads"):
             raise SettingsError("db_calls must be auto, inline or threads")
         if self.smtp_security not in ("none", "starttls", "ssl"):

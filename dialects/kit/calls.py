@@ -33,11 +33,9 @@ class Services(Protocol):
     store: Store
     #: The largest request body accepted, in bytes (a larger one is the dialect's 413).
     max_body_bytes: int
-    #: Store calls run on the event loop (``True``) or in worker threads, through ``run``.
-    inline: bool
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call where this app runs them."""
+        """Run a store call where this app runs them (never holding the event loop long)."""
         ...
 
     async def authenticate(self, request: Request) -> Principal:
@@ -78,12 +76,8 @@ class Call:
         return self.request.path_params[name]
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call where the app runs them (the event loop or a thread). The inline
-        case is answered here, which saves a coroutine on every request."""
-        services = self.context.services
-        if services.inline:
-            return fn(*args, **kwargs)
-        return await services.run(fn, *args, **kwargs)
+        """Run a store call where the app runs them (see ``Services.run``)."""
+        return await self.context.services.run(fn, *args, **kwargs)
 
     async def body(self) -> dict[str, Any]:
         """The body as a dict, decoded as the dialect's capabilities say (``accepts_form``,

@@ -20,7 +20,7 @@ A dialect's list-query schema is built on ``strategy.schema(base)`` and passes
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import marshmallow
@@ -28,6 +28,7 @@ import orjson
 from starlette.responses import Response, StreamingResponse
 
 from core.queries import Page
+from core.streaming import Batches
 
 from .responses import JSON
 
@@ -133,28 +134,24 @@ class Everything(Paging):
     def envelope(self, items: list[Any], page: Page) -> dict[str, Any]:
         return {"data": items}
 
-    async def respond(self, run: Run, batches: Generator[list[dict], None, None],
-                      render: Callable[[dict], Any], *, option: int = 0) -> Response:
+    async def respond(self, run: Run, batches: Batches, render: Callable[[dict], Any], *,
+                      option: int = 0) -> Response:
         """The answer for ``batches`` (the store's ``clients.stream``), each read through ``run``
         (``Call.run``: where store calls run)."""
         # The first read happens before the response starts, so its errors get a proper status.
-        first = await run(next, batches, None)
+        first = await run(batches.next)
         if first is None or len(first) < self.batch:  # a short batch is the last one
             items = [render(r) for r in first or ()]
             return JSON(self.envelope(items, Page(items=items)), option=option)
         return StreamingResponse(self._stream(run, first, batches, render, option),
                                  media_type="application/json")
 
-    async def _stream(self, run: Run, batch: list[dict],
-                      rest: Generator[list[dict], None, None], render: Callable[[dict], Any],
-                      option: int) -> AsyncIterator[bytes]:
+    async def _stream(self, run: Run, batch: list[dict] | None, rest: Batches,
+                      render: Callable[[dict], Any], option: int) -> AsyncIterator[bytes]:
         """``{"data":[...]}`` written a batch at a time."""
-        try:
-            prefix = b'{"data":['
-            while batch:
-                yield prefix + orjson.dumps([render(r) for r in batch], option=option)[1:-1]
-                prefix = b","
-                batch = await run(next, rest, None)
-            yield b"]}"
-        finally:
-            rest.close()
+        prefix = b'{"data":['
+        while batch:
+            yield prefix + orjson.dumps([render(r) for r in batch], option=option)[1:-1]
+            prefix = b","
+            batch = await run(rest.next)
+        yield b"]}"

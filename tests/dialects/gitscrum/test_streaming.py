@@ -3,6 +3,7 @@ time, complete, in order and as valid JSON, and a batch read never blocks the ev
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import tracemalloc
@@ -51,15 +52,18 @@ def big(tenant, other_tenant) -> list[str]:
 @pytest.fixture
 def batches(store, monkeypatch) -> list[int]:
     """The size of every batch the list reads from the store."""
+    from core.streaming import Batches
+
     sizes: list[int] = []
-    stream = store.clients.stream
+    read = Batches.next
 
-    def counted(*args, **kwargs):
-        for batch in stream(*args, **kwargs):
+    def counted(self):
+        batch = read(self)
+        if batch is not None:
             sizes.append(len(batch))
-            yield batch
+        return batch
 
-    monkeypatch.setattr(store.clients, "stream", counted)
+    monkeypatch.setattr(Batches, "next", counted)
     return sizes
 
 
@@ -116,17 +120,17 @@ def test_streamed_over_http_as_chunks(live_server, tenant, big):
 def test_batch_reads_run_off_the_event_loop(database_url, tenant, big, monkeypatch):
     """With store calls in threads (PostgreSQL's default), a slow batch read leaves the server
     free to answer other requests meanwhile."""
-    from core.clients import Clients
+    from core.streaming import Batches
 
-    stream = Clients.stream
+    read = Batches.next
+    calls = itertools.count()
 
-    def slow(self, *args, **kwargs):
-        for i, batch in enumerate(stream(self, *args, **kwargs)):
-            yield batch
-            if i == 0:
-                time.sleep(1.0)  # the second read is slow
+    def slow(self):
+        if next(calls) == 1:
+            time.sleep(1.0)  # the second read is slow
+        return read(self)
 
-    monkeypatch.setattr(Clients, "stream", slow)
+    monkeypatch.setattr(Batches, "next", slow)
     server = serve(database_url, db_calls="threads")
     live = next(server)
     try:
