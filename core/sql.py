@@ -254,7 +254,8 @@ class Statements:
     # engine's pool, whose checkout is small next to a network round trip and which bounds the
     # connections a process holds.
 
-    def _sqlite_reader(self) -> _Held:
+    def _held(self) -> _Held:
+        """This thread's SQLite session, opened on first use."""
         held = getattr(self._local, "held", None)
         if held is None:
             cargs, cparams = self.dialect.create_connect_args(self.engine.url)
@@ -263,11 +264,16 @@ class Statements:
             held = self._local.held = _Held(Session(conn, self))
             with self._lock:
                 self._opened.append(conn)
-        elif held.session.quick and held.session.deadline is None:
+        return held
+
+    def _sqlite_reader(self) -> _Held:
+        held = self._held()
+        session = held.session
+        if session.quick and session.deadline is None:
             # This thread ran bounded calls before; an ordinary call may wait again.
-            held.session.raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            held.session.raw.set_progress_handler(None, 0)
-            held.session.quick = False
+            session.raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            session.raw.set_progress_handler(None, 0)
+            session.quick = False
         return held
 
     def within(self, budget: float, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -278,7 +284,7 @@ class Statements:
         A statement running past the deadline is interrupted (SQLite's progress handler), and
         its shape is then sent straight to ``OVERRUN`` for ``SLOW_MEMORY_SECONDS``; a lock held
         elsewhere is given up on at once (a busy timeout of 0 on this thread's connection)."""
-        session = self._sqlite_reader().session
+        session = self._held().session
         if not session.quick:
             # Only the connections of threads that run bounded calls (the event loop's) get the
             # handler: a Python callback takes the GIL, which worker threads should not contend.
