@@ -29,6 +29,25 @@ DEFAULT_URL = "sqlite:///./clientgate.db"
 DATABASE_ERRORS: tuple[type[Exception], ...] = (
     sqlite3.Error, psycopg.Error, sa.exc.SQLAlchemyError)
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+#: SQLite's answers that mean "not now" rather than "this statement is wrong".
+_SQLITE_UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
+                                 sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL,
+                                 sqlite3.SQLITE_PROTOCOL})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot serve now (down, unreachable, restarting, out of
+    time, locked past the wait), as opposed to a statement it refused."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None:
+        return exc.connection_invalidated or is_unavailable(exc.orig)
+    if isinstance(exc, (sa.exc.TimeoutError, sa.exc.DisconnectionError)):
+        return True  # no pooled connection came free in time / the pool found it dead
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and (code & 0xFF) in _SQLITE_UNAVAILABLE
+    if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
+        return True  # connection failures, query_canceled (statement_timeout), admin shutdown
+    return False
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -48,7 +67,12 @@ def is_sqlite(engine_or_url: Engine | URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bool = False) -> Engine:
+def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bool = False,
+                  connect_timeout: float = 5.0, statement_timeout: float = 10.0,
+                  pool_timeout: float = 5.0) -> Engine:
+    """An engine for ``url``. PostgreSQL's waits are all bounded: ``connect_timeout`` for a new
+    connection, ``statement_timeout`` for a statement (cancelled by the server), ``pool_timeout``
+    for a free pooled connection; TCP keepalives and a user timeout notice a peer that is gone."""
     parsed = normalize_url(url)
     if is_sqlite(parsed):
         return _sqlite_engine(parsed, pool_size=pool_size, echo=echo)
@@ -56,8 +80,15 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
         parsed,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
-        connect_args={"options": "-c timezone=UTC"},
+        connect_args={
+            "options": f"-c timezone=UTC -c statement_timeout={int(statement_timeout * 1000)}",
+            # libpq counts whole seconds, and at least 2.
+            "connect_timeout": max(2, round(connect_timeout)),
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3, "tcp_user_timeout": int(statement_timeout * 1000) + 5000,
+        },
         json_deserializer=orjson.loads,
         echo=echo,
     )

@@ -6,6 +6,8 @@
      +-- NotFound    the thing does not exist inside the caller's scope
      +-- Invalid     input the store refuses: {field: [code, ...]}
      +-- Conflict    a uniqueness rule (e.g. an email already taken): also an Invalid
+     +-- Unavailable the database did not answer in time, or at all (down, restarting, locked
+                     past the wait, a timeout): worth retrying after ``retry_after`` seconds
 
 Field names are the store's (``workspace``, ``email``, ``category``, ``owner``,
 ``custom_fields.<name>``); codes are short words (``required``, ``taken``, ``unknown``,
@@ -42,3 +44,13 @@ class Conflict(Invalid):
     def __init__(self, field: str) -> None:
         super().__init__({field: ["taken"]})
         self.field = field
+
+
+class Unavailable(StoreError):
+    """The database could not serve the call: a dropped or refused connection, a timeout, a lock
+    held past the wait. Nothing was written. The cause is chained (``__cause__``)."""
+
+    def __init__(self, reason: str, *, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after

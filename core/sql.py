@@ -23,8 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .db import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, is_sqlite
-from .errors import Conflict
+from .db import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, is_sqlite, is_unavailable
+from .errors import Conflict, Unavailable
 
 Processor = Callable[[Any], Any] | None
 #: What ``Statements.within`` answers for a call it did not finish.
@@ -213,8 +213,29 @@ class Session:
         )
 
 
+def unavailable(exc: BaseException) -> Unavailable:
+    """The store's error for a database that cannot serve now, naming the driver's error."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return Unavailable(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
+
+
+@contextmanager
+def _translated(session: Session | None = None) -> Iterator[None]:
+    """A driver's "cannot serve now" as ``Unavailable`` (see ``db.is_unavailable``); left as it
+    is inside a bounded call, whose runner retries it where waiting is fine."""
+    try:
+        yield
+    except Unavailable:
+        raise
+    except Exception as exc:
+        if (session is None or session.deadline is None) and is_unavailable(exc):
+            raise unavailable(exc) from exc
+        raise
+
+
 class _Held:
-    """A thread's own SQLite session, lent out as a context manager with nothing to release."""
+    """A thread's own SQLite session, lent out as a context manager with nothing to release but
+    the translation of its errors."""
 
     __slots__ = ("session",)
 
@@ -224,8 +245,11 @@ class _Held:
     def __enter__(self) -> Session:
         return self.session
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        if (exc is not None and not isinstance(exc, Unavailable)
+                and self.session.deadline is None and is_unavailable(exc)):
+            raise unavailable(exc) from exc
 
 
 class Statements:
@@ -312,11 +336,12 @@ class Statements:
 
     @contextmanager
     def _pooled_read(self) -> Iterator[Session]:
-        raw = self.engine.raw_connection()
-        try:
-            yield Session(raw.driver_connection, self)
-        finally:
-            raw.close()  # the pool rolls back on return
+        with _translated():
+            raw = self.engine.raw_connection()
+            try:
+                yield Session(raw.driver_connection, self)
+            finally:
+                raw.close()  # the pool rolls back on return
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -326,12 +351,13 @@ class Statements:
                 yield session
             return
         session = self._sqlite_reader().session
-        session.raw.execute("BEGIN")
-        try:
-            yield session
-        finally:
-            if session.raw.in_transaction:  # an interrupted statement may have ended it
-                session.raw.execute("COMMIT")
+        with _translated(session):
+            session.raw.execute("BEGIN")
+            try:
+                yield session
+            finally:
+                if session.raw.in_transaction:  # an interrupted statement may have ended it
+                    session.raw.execute("COMMIT")
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -339,28 +365,50 @@ class Statements:
         if self.sqlite:
             session = self._sqlite_reader().session
             conn = session.raw
-            # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
-            # timeout instead of deadlocking when a read lock would have to be upgraded.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield session
-            except BaseException:
-                if conn.in_transaction:  # an interrupted statement may have rolled it back
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            with _translated(session):
+                # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
+                # timeout instead of deadlocking when a read lock would have to be upgraded.
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield session
+                    self._in_time()
+                except BaseException:
+                    if conn.in_transaction:  # an interrupted statement may have rolled it back
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
             return
-        raw = self.engine.raw_connection()
-        try:
-            driver = raw.driver_connection
+        with _translated():
+            raw = self.engine.raw_connection()
             try:
-                yield Session(driver, self)
-            except BaseException:
-                driver.rollback()
-                raise
-            driver.commit()
+                driver = raw.driver_connection
+                try:
+                    yield Session(driver, self)
+                    self._in_time()
+                except BaseException:
+                    if not driver.closed:
+                        driver.rollback()
+                    raise
+                driver.commit()
+            finally:
+                raw.close()
+
+    @contextmanager
+    def deadline(self, when: float) -> Iterator[None]:
+        """Writes on this thread made in the block commit only before ``when`` (a
+        ``time.monotonic()`` value); after it they are rolled back as ``Unavailable``. For a
+        caller that stops waiting then: what it gave up on must not be written behind its back."""
+        before = getattr(self._local, "deadline", None)
+        self._local.deadline = when
+        try:
+            yield
         finally:
-            raw.close()
+            self._local.deadline = before
+
+    def _in_time(self) -> None:
+        when = getattr(self._local, "deadline", None)
+        if when is not None and time.monotonic() > when:
+            raise Unavailable("the call ran out of time before it could commit")
 
     def close(self) -> None:
         """Close every per-thread SQLite connection (at shutdown; threads must be idle)."""

@@ -118,7 +118,8 @@ def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
 
 
 #: What Laravel's exception handler says for these statuses when the app does not say otherwise.
-TEXTS = {401: "Unauthenticated.", 413: "The request body is too large.", 500: "Server Error"}
+TEXTS = {401: "Unauthenticated.", 413: "The request body is too large.", 500: "Server Error",
+         503: "Service Unavailable"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ TEXTS = {
     413: "Payload too large",
     415: "Unsupported media type",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 #: The store's error codes (``core.errors``) as messages, where the dialect's own rules did not
 #: already refuse the value.

@@ -37,7 +37,8 @@ class Services:
         self.store = store
         self.dialects = dialects
         self.max_body_bytes = settings.max_body_bytes
-        self.executor = Executor(store, settings.db_calls, settings.inline_budget_ms)
+        self.executor = Executor(store, settings.db_calls, settings.inline_budget_ms,
+                                 settings.db_call_timeout)
         #: ``Executor.run`` itself: no extra coroutine per store call.
         self.run: Callable[..., Awaitable[Any]] = self.executor.run
         self.authenticator = Authenticator(self.executor, settings.key_cache_seconds)
@@ -52,11 +53,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     share a store (tests, embedding) or to mount dialects that are not registered."""
     settings = settings or Settings.from_env()
     owns_store = store is None
-    store = store or Store.from_url(settings.database_url, pool_size=settings.pool_size)
+    store = store or Store.from_url(
+        settings.database_url, pool_size=settings.pool_size,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout, pool_timeout=settings.db_pool_timeout)
     if dialects is None:
         dialects = registry.load(settings.dialect_names)
     services = Services(settings, store, dialects)
-    health = Health(store, services.executor)
+    health = Health(store, services.executor, settings.readiness_timeout)
     specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
 
     async def openapi_spec(request: Request) -> Response:

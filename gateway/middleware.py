@@ -81,7 +81,11 @@ class DialectBoundary:
             await self.app(scope, receive, reply)
         except Exception as exc:
             response = self.dialect.error_response(exc, scope)
-            if response.status_code >= 500:
+            if response.status_code == 503:
+                # A known state of the database, not a bug: one line, no traceback.
+                log.warning("database unavailable for %s %s (request %s): %s", scope["method"],
+                            scope["path"], reply.request_id, exc)
+            elif response.status_code >= 500:
                 log.error(
                     "unhandled error in %s %s (request %s)",
                     scope["method"], scope["path"], reply.request_id, exc_info=exc,

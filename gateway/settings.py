@@ -38,6 +38,17 @@ class Settings:
     #: The longest a store call may hold the event loop, in milliseconds, before it is undone and
     #: run again in a worker thread (SQLite).
     inline_budget_ms: float = 5.0
+    #: Seconds to wait for a new PostgreSQL connection.
+    db_connect_timeout: float = 5.0
+    #: Seconds a PostgreSQL statement may run before the server cancels it.
+    db_statement_timeout: float = 8.0
+    #: Seconds to wait for a free pooled connection (PostgreSQL).
+    db_pool_timeout: float = 5.0
+    #: Seconds a request waits on one store call, whatever holds it up, before it is answered
+    #: with the dialect's 503 (``Retry-After``).
+    db_call_timeout: float = 10.0
+    #: Seconds ``/readyz`` waits on the database before it answers 503.
+    readiness_timeout: float = 3.0
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
     log_level: str = "info"
@@ -78,6 +89,10 @@ class Settings:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
         if self.key_cache_seconds < 0:
             raise SettingsError("key_cache_seconds must be >= 0")
+        timeouts = (self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
+                    self.db_call_timeout, self.readiness_timeout)
+        if not all(0 < t <= 3600 for t in timeouts):
+            raise SettingsError("every timeout must be > 0 and at most 3600 seconds")
         if not 0 < self.inline_budget_ms <= 1000:
             raise SettingsError("inline_budget_ms must be > 0 and at most 1000")
         if self.db_calls not in ("auto", "inline", "threads"):

@@ -23,6 +23,7 @@ LABELS = {
     422: "Validation Error",
     429: "Too Many Requests",
     500: "Server Error",
+    503: "Service Unavailable",
 }
 NOT_FOUND = "The requested resource was not found."
 

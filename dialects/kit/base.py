@@ -87,6 +87,8 @@ class Dialect:
         if isinstance(error, api.MethodNotAllowed) and "allow" not in response.headers:
             # HTTP requires it on every 405, whatever the vendor's body says.
             response.headers["Allow"] = ", ".join(error.allowed)
+        elif isinstance(error, api.ServiceUnavailable):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     def translate(self, exc: Exception) -> api.ApiError:
@@ -95,6 +97,8 @@ class Dialect:
             return exc
         if isinstance(exc, store_errors.NotFound):
             return api.NotFound(resource=exc.resource, key=exc.key)
+        if isinstance(exc, store_errors.Unavailable):
+            return api.ServiceUnavailable(retry_after=exc.retry_after)
         if isinstance(exc, store_errors.Invalid):
             return api.ValidationFailed(self.store_errors(exc.errors))
         if isinstance(exc, marshmallow.ValidationError):

@@ -11,6 +11,7 @@
      +-- UnsupportedMediaType 415
      +-- ValidationFailed     422  {wire field: [vendor messages]}
      +-- ServerError          500  anything unexpected; never carries internals
+     +-- ServiceUnavailable   503  the database cannot serve now; ``Retry-After`` says when
 
 Dialects raise these (or let ``core.errors`` and marshmallow errors through, which their
 ``translate`` turns into these) and render each in exactly one place, ``Dialect.render``.
@@ -72,3 +73,11 @@ class ValidationFailed(ApiError):
 
 class ServerError(ApiError):
     status = 500
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+
+    def __init__(self, detail: str = "", *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 
 from core.db import DATABASE_ERRORS
-from core.errors import Invalid, NotFound
+from core.errors import Invalid, NotFound, Unavailable
 from core.store import Store
 
 from ..settings import PREFIX, Settings
@@ -92,6 +92,9 @@ def describe(exc: Exception) -> str:
         return f"no {exc.resource} {exc.key!r}"
     if isinstance(exc, Invalid):
         return "; ".join(f"{field}: {', '.join(codes)}" for field, codes in exc.errors.items())
+    if isinstance(exc, Unavailable):
+        cause = exc.__cause__ or exc
+        return f"database error: {(str(cause).strip() or exc.reason).splitlines()[0]}"
     if isinstance(exc, DATABASE_ERRORS):
         cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
         return f"database error: {(str(cause).strip() or type(cause).__name__).splitlines()[0]}"
