@@ -11,7 +11,8 @@ from .checks import check_name, require_tenant
 from .clock import now
 from .errors import Invalid, NotFound
 from .scope import Scope
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 from .values import valid_id
 
 DEFAULT_CATEGORY = "Default"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from . import models as m
 from .errors import Invalid, NotFound
-from .sql import Session
+from .session import Session
 from .values import valid_id
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")

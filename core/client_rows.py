@@ -17,7 +17,7 @@ from .clock import now
 from .errors import NotFound
 from .projection import Projection
 from .scope import Scope, scope_terms, scoped
-from .sql import Session
+from .session import Session
 from .values import canonical_uuid, valid_id
 
 c = m.clients.c

@@ -25,7 +25,8 @@ from .people import Person
 from .projection import ALL, Projection
 from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
 from .scope import Scope, scope_terms, scoped
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 from .streaming import Batches
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags

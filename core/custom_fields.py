@@ -17,7 +17,8 @@ from .checks import check_name, require_tenant
 from .clock import now
 from .errors import Invalid
 from .scope import Scope
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 from .values import clean_string
 
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")

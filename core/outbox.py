@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from . import models as m
 from .clock import now
 from .scope import Scope
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 
 if TYPE_CHECKING:
     from .people import Person

@@ -18,7 +18,8 @@ from .client_rows import Key, locate, reach, touch
 from .clock import now
 from .errors import Conflict, Invalid
 from .scope import Scope
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 from .values import clean_email, clean_string, email_key, valid_id
 
 KINDS = ("user", "contact")

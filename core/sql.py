@@ -1,15 +1,8 @@
-"""The store's hot path: SQLAlchemy statements compiled once, executed on raw DBAPI connections.
+"""The store's one way into the database: connections, transactions, and bounded calls.
 
-SQLAlchemy still writes every statement's SQL for the database at hand and converts values with
-its own type processors (datetimes on SQLite, JSON, booleans, decimals). What this module skips
-is SQLAlchemy's per-execution machinery: pool checkout events, cache-key generation, result
-objects and the autobegin/rollback round trips. Measured here that machinery costs about 150 µs
-per statement, several times the statement itself, and a gateway request is one or two
-statements (``bench/README.md`` has the figures).
-
-A ``Statement`` is compiled per database dialect and cached by a shape key chosen by the caller,
-so a shape (which filters, which sort, which columns) is compiled once per process. Statements
-use named ``bindparam``s only; values never become literals in the SQL.
+``Statements`` holds the compiled statements (``session.Statement``) and lends a ``Session`` for
+a read, a snapshot (several reads that must agree) or a write. Drivers' errors that mean the
+database cannot serve now become ``errors.Unavailable`` here, at the boundary.
 """
 
 from __future__ import annotations
@@ -17,200 +10,22 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
 from .db import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, is_sqlite, is_unavailable
-from .errors import Conflict, Unavailable
+from .errors import Unavailable
+from .session import Overrun, Session, Statement
 
-Processor = Callable[[Any], Any] | None
 #: What ``Statements.within`` answers for a call it did not finish.
 OVERRUN = object()
 #: How long a statement shape that overran an inline budget is sent straight to a thread.
 SLOW_MEMORY_SECONDS = 30.0
 #: SQLite's answers for "this would wait": interrupted by the budget, or a lock is held.
 _WAITS = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
-
-
-class Overrun(Exception):
-    """A bounded call met a statement known to be slow: run the call again where waiting is
-    fine (see ``Statements.within``)."""
-
-
-class Statement:
-    __slots__ = ("sql", "positional", "names", "defaults", "binders", "keys", "readers",
-                 "named_readers")
-
-    def __init__(self, stmt: sa.Executable, dialect: sa.Dialect) -> None:
-        compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-        self.sql = str(compiled)
-        self.positional = bool(compiled.positional)
-        by_name = {name: bind for bind, name in compiled.bind_names.items()}
-        self.names: list[str] = (
-            list(compiled.positiontup) if self.positional else list(by_name)  # type: ignore[arg-type]
-        )
-        self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
-        self.binders: dict[str, Processor] = {}
-        for name in self.names:
-            proc = by_name[name].type._cached_bind_processor(dialect) if name in by_name else None
-            if proc is not None:
-                self.binders[name] = proc
-        columns = list(getattr(stmt, "selected_columns", ()) or ())
-        if not columns and getattr(stmt, "_returning", None):
-            columns = list(stmt._returning)  # type: ignore[attr-defined]
-        self.keys = tuple(c.key for c in columns)
-        readers = [_reader(c.type, dialect) for c in columns]
-        self.readers = (
-            tuple((i, r) for i, r in enumerate(readers) if r is not None) if columns else ()
-        )
-        self.named_readers = tuple((self.keys[i], r) for i, r in self.readers)
-
-    def bind(self, values: Mapping[str, Any]) -> Any:
-        if self.defaults or self.binders:
-            merged = {**self.defaults, **values}
-            for name, proc in self.binders.items():
-                merged[name] = proc(merged.get(name))
-            values = merged
-        if self.positional:
-            return tuple([values[n] for n in self.names])
-        return values
-
-    def convert(self, row: tuple) -> tuple | list:
-        if not self.readers:
-            return row
-        out = list(row)
-        for i, reader in self.readers:
-            out[i] = reader(out[i])
-        return out
-
-
-def _reader(type_: Any, dialect: sa.Dialect) -> Processor:
-    """A column's result processor. Some want the type the driver reports for the column, unknown
-    when compiling (psycopg's for Numeric); the driver's own value (a Decimal) is then kept."""
-    try:
-        return type_._cached_result_processor(dialect, None)
-    except (TypeError, sa.exc.InvalidRequestError):
-        return None
-
-
-class Session:
-    """One DBAPI connection for the duration of a read or a write."""
-
-    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "deadline", "key", "quick")
-
-    def __init__(self, raw: Any, statements: Statements) -> None:
-        self.raw = raw
-        self._cursor = raw.cursor()
-        self._statements = statements
-        #: The driver's own error for a broken constraint (sqlite3's or psycopg's).
-        self.IntegrityError = statements.dialect.dbapi.IntegrityError
-        #: While a bounded call runs (``Statements.within``): when it must have finished, and
-        #: the shape of the statement running.
-        self.deadline: float | None = None
-        self.key: Hashable = None
-        #: The connection gives up on a lock at once instead of waiting (bounded calls only).
-        self.quick = False
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an error inside undoes only what was done inside."""
-        self._cursor.execute("SAVEPOINT clientgate_sp")
-        try:
-            yield
-        except BaseException:
-            self._cursor.execute("ROLLBACK TO SAVEPOINT clientgate_sp")
-            raise
-        self._cursor.execute("RELEASE SAVEPOINT clientgate_sp")
-
-    def overdue(self) -> int:
-        """SQLite's progress handler while bounded calls run: non-zero interrupts the statement."""
-        return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
-
-    def _run(self, key: Hashable, build: Callable[[], sa.Executable],
-             values: Mapping[str, Any]) -> tuple[Statement, Any]:
-        st = self._statements.get(key, build)
-        if self.deadline is not None:
-            self._bounded(key)
-        self._cursor.execute(st.sql, st.bind(values))
-        return st, self._cursor
-
-    def _bounded(self, key: Hashable) -> None:
-        until = self._statements.slow.get(key)
-        if until is not None and until > time.monotonic():
-            raise Overrun(key)
-        self.key = key
-
-    def rows(self, key: Hashable, build: Callable[[], sa.Executable],
-             values: Mapping[str, Any]) -> list[dict[str, Any]]:
-        st, cur = self._run(key, build, values)
-        keys = st.keys
-        rows = [dict(zip(keys, r, strict=True)) for r in cur.fetchall()]
-        # A column at a time: for a page of rows this is about 40% faster than row by row.
-        for name, reader in st.named_readers:
-            for row in rows:
-                row[name] = reader(row[name])
-        return rows
-
-    def one(self, key: Hashable, build: Callable[[], sa.Executable],
-            values: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The first row as a dict, or ``None``."""
-        st, cur = self._run(key, build, values)
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return dict(zip(st.keys, st.convert(row), strict=True))
-
-    def scalar(self, key: Hashable, build: Callable[[], sa.Executable],
-               values: Mapping[str, Any]) -> Any:
-        st, cur = self._run(key, build, values)
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return st.convert(row)[0]
-
-    def execute(self, key: Hashable, build: Callable[[], sa.Executable],
-                values: Mapping[str, Any]) -> int:
-        _, cur = self._run(key, build, values)
-        return cur.rowcount
-
-    def executemany(self, key: Hashable, build: Callable[[], sa.Executable],
-                    values: list[Mapping[str, Any]]) -> None:
-        st = self._statements.get(key, build)
-        if self.deadline is not None:
-            self._bounded(key)
-        self._cursor.executemany(st.sql, [st.bind(v) for v in values])
-
-    def insert(self, table: sa.Table, row: Mapping[str, Any], *, unique: str | None = None) -> int:
-        """Insert ``row`` into ``table`` and return its ``id``. With ``unique``, a broken unique
-        constraint is ``Conflict(unique)`` and undoes only this insert (a savepoint), so the
-        caller's transaction can go on."""
-        columns = tuple(sorted(row))
-        values = {f"v_{k}": v for k, v in row.items()}
-
-        def build() -> sa.Executable:
-            return (table.insert().values({k: sa.bindparam(f"v_{k}") for k in columns})
-                    .returning(table.c.id))
-
-        if unique is None:
-            return self.scalar(("insert", table.name, columns), build, values)
-        try:
-            with self.savepoint():
-                return self.scalar(("insert", table.name, columns), build, values)
-        except self.IntegrityError:
-            raise Conflict(unique) from None
-
-    def update(self, table: sa.Table, row_id: int, values: Mapping[str, Any]) -> int:
-        """Set ``values`` on the row of ``table`` whose ``id`` is ``row_id``; rows changed."""
-        columns = tuple(sorted(values))
-        return self.execute(
-            ("update", table.name, columns),
-            lambda: table.update().where(table.c.id == sa.bindparam("row_id"))
-            .values({k: sa.bindparam(f"v_{k}") for k in columns}),
-            {"row_id": row_id, **{f"v_{k}": v for k, v in values.items()}},
-        )
 
 
 def unavailable(exc: BaseException) -> Unavailable:

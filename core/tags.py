@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from . import models as m
-from .sql import Session
+from .session import Session
 
 t = m.client_tags.c
 bp = sa.bindparam

@@ -14,7 +14,8 @@ from .checks import SLUG, check_name, check_slug, require_tenant
 from .clock import now
 from .errors import Invalid, NotFound
 from .scope import Scope
-from .sql import Session, Statements
+from .session import Session
+from .sql import Statements
 from .values import valid_id
 
 w = m.workspaces.c
