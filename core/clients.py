@@ -30,6 +30,7 @@ from .sql import Statements
 from .streaming import Batches
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
+from .text import email_form
 from .values import check_values, clean_tags
 from .workspaces import Workspaces
 
@@ -129,7 +130,7 @@ class Clients:
             contact = (people.existing_contact(s, scope, primary_user.email)
                        if primary_user else None)
             if primary_user:
-                values.setdefault("email", primary_user.email)
+                values.setdefault("email", email_form(primary_user.email))
                 values.setdefault("contact_person", primary_user.full_name)
             stamp = now()
             row = {

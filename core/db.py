@@ -23,6 +23,8 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
+from .text import fold_or_none
+
 DEFAULT_URL = "sqlite:///./clientgate.db"
 #: What a failing database raises: the store runs statements on the drivers' own connections
 #: (``core.sql``), so their errors arrive as the drivers raise them, SQLAlchemy's elsewhere.
@@ -105,6 +107,8 @@ def configure_sqlite(dbapi_conn: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    # Case folding for all of Unicode, as PostgreSQL's lower() does (``text.folded``).
+    dbapi_conn.create_function("cg_fold", 1, fold_or_none, deterministic=True)
 
 
 def _enable_wal(cur: sqlite3.Cursor) -> None:

@@ -15,6 +15,7 @@ from .clock import now
 from .scope import Scope
 from .session import Session
 from .sql import Statements
+from .text import email_form
 
 if TYPE_CHECKING:
     from .people import Person
@@ -36,7 +37,7 @@ class Outbox:
         (it commits or rolls back with it)."""
         s.insert(m.outbox, {
             "tenant_id": scope.tenant_id, "client_id": client_id, "kind": "client_welcome",
-            "to_email": person.email, "to_name": person.full_name, "subject": WELCOME_SUBJECT,
+            "to_email": email_form(person.email), "to_name": person.full_name, "subject": WELCOME_SUBJECT,
             "body": WELCOME_BODY.format(name=person.full_name, company=company),
             "created_at": now(),
         })

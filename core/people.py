@@ -2,7 +2,7 @@
 
 A Grow CRM client is created with a primary user, who becomes its owner; a contact with the same
 email is promoted instead of a second person being made. Emails are unique per tenant among users
-and contacts (compared case-insensitively, ``values.email_key``).
+and contacts, compared in one normal form (``text.email_key``: NFKC, case folded).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from .errors import Conflict, Invalid
 from .scope import Scope
 from .session import Session
 from .sql import Statements
-from .values import clean_email, clean_string, email_key, valid_id
+from .text import email_form, email_key
+from .values import clean_email, clean_string, valid_id
 
 KINDS = ("user", "contact")
 u = m.client_users.c
@@ -76,7 +77,8 @@ class Users:
             "tenant_id": scope.tenant_id, "client_id": client_id, "kind": kind,
             "first_name": check_name(first_name, "first_name"),
             "last_name": check_name(last_name, "last_name"),
-            "email": email, "email_key": email_key(email), "is_owner": False, "created_at": now(),
+            "email": email_form(email), "email_key": email_key(email), "is_owner": False,
+            "created_at": now(),
         }
         with self._db.write() as s:
             if client_id is not None:
@@ -133,7 +135,8 @@ def attach_owner(s: Session, scope: Scope, client_id: int, person: Person,
     # Another request may take the email between the check and this insert: a Conflict too.
     s.insert(m.client_users, {
         "tenant_id": scope.tenant_id, "client_id": client_id, "kind": "user",
-        "first_name": person.first_name, "last_name": person.last_name, "email": person.email,
+        "first_name": person.first_name, "last_name": person.last_name,
+        "email": email_form(person.email),
         "email_key": email_key(person.email), "is_owner": True, "created_at": stamp,
     }, unique="primary_user.email")
 

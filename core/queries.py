@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from . import models as m
 from .errors import Invalid
 from .models import TEXT_MAX
+from .text import fold, folded
 from .values import clean_string
 
 SEARCHABLE = {
@@ -85,6 +86,17 @@ class Page:
     limit: int | None = None
 
 
+def searched(query: ClientQuery) -> tuple[str, ...] | None:
+    """The fields a search looks in: those whose values can be as long as the term (a longer
+    term is no substring of any of theirs, and is never sent to the database, whose pattern
+    limits it might break); ``None`` without a search."""
+    if not query.search:
+        return None
+    size = len(query.search)
+    return tuple(f for f in query.search_fields
+                 if size <= (SEARCHABLE[f].type.length or TEXT_MAX))
+
+
 def shape(query: ClientQuery) -> tuple:
     """What makes two queries need different SQL (their values aside): the statement cache key."""
     return (
@@ -92,7 +104,7 @@ def shape(query: ClientQuery) -> tuple:
         len(query.statuses),
         query.category_id is not None,
         query.industry is not None,
-        query.search_fields if query.search else None,
+        searched(query),
         query.sort,
         query.limit is not None,
         query.offset > 0,
@@ -109,9 +121,9 @@ def window(query: ClientQuery) -> dict[str, Any]:
     if query.category_id is not None:
         values["category_id"] = query.category_id
     if query.industry is not None:
-        values["industry"] = query.industry.lower()
-    if query.search:
-        values["pattern"] = "%" + _escape_like(query.search.lower()) + "%"
+        values["industry"] = fold(query.industry)
+    if searched(query):
+        values["pattern"] = "%" + _escape_like(fold(query.search)) + "%"
     return values
 
 
@@ -131,12 +143,14 @@ def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
     if query.category_id is not None:
         terms.append(c.category_id == bp("category_id"))
     if query.industry is not None:
-        terms.append(sa.func.lower(c.industry) == bp("industry"))
-    if query.search:
+        terms.append(folded(c.industry) == bp("industry"))
+    fields = searched(query)
+    if fields == ():
+        terms.append(sa.false())  # the term is longer than any value it could be found in
+    elif fields:
         pattern = bp("pattern", type_=sa.String())
         terms.append(
-            sa.or_(*(sa.func.lower(SEARCHABLE[f]).like(pattern, escape="/")
-                     for f in query.search_fields))
+            sa.or_(*(folded(SEARCHABLE[f]).like(pattern, escape="/") for f in fields))
         )
     return terms
 def order_by(sort: tuple[Sort, ...]) -> list[sa.ColumnElement]:

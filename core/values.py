@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from . import models as m
 from .errors import Invalid
+from .text import email_form, email_key, invisible
 
 STATUSES = ("active", "inactive")
 INT32_MAX = 2**31 - 1
@@ -56,16 +57,14 @@ def clean_string(value: Any, limit: int) -> str | None:
     return None
 
 
-def email_key(email: str) -> str:
-    """An address as compared for uniqueness: case-insensitively."""
-    return email.lower()
-
-
 def clean_email(value: Any) -> str | None:
-    """Like ``clean_string`` for an address, whose lowered form must fit its column too (some
-    letters grow when lowered: "İ" becomes two characters)."""
+    """Like ``clean_string`` for an address: no invisible characters (it would only look like
+    another), and its stored and compared forms must fit the column too (some letters grow when
+    normalised or folded: "ﬀ" is two letters, "İ" two characters)."""
     problem = clean_string(value, m.EMAIL_MAX)
-    if problem is None and len(email_key(value)) > m.EMAIL_MAX:
+    if problem is None and invisible(value):
+        problem = "invalid"
+    if problem is None and max(len(email_form(value)), len(email_key(value))) > m.EMAIL_MAX:
         problem = "max_length"
     return problem
 

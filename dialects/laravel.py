@@ -14,10 +14,11 @@ from dataclasses import field as dataclass_field
 from types import ModuleType
 from typing import Any, ClassVar
 
-from marshmallow import EXCLUDE, Schema, fields, missing, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, pre_load, validate
 from starlette.responses import Response
 from starlette.types import Scope
 
+from core.text import email_form
 from core.values import MAX_TAGS
 from dialects.kit import errors as api
 from dialects.kit.base import Dialect
@@ -172,15 +173,20 @@ class LaravelSchema(Schema):
 
 def clean(data: dict[str, Any]) -> dict[str, Any]:
     """Input as the controller sees it after Laravel's middleware (trimmed, "" as null)."""
-    return {k: _trim(v) for k, v in data.items()}
+    return {k: _trim(v, 0) for k, v in data.items()}
 
 
-def _trim(value: Any) -> Any:
+#: Lists deeper than this are left as they are: no rule reads a string that deep, and a JSON body
+#: may nest a thousand levels (orjson's limit), beyond Python's recursion limit.
+TRIM_DEPTH = 64
+
+
+def _trim(value: Any, depth: int) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
-    if isinstance(value, list):
-        return [_trim(v) for v in value]
+    if isinstance(value, list) and depth < TRIM_DEPTH:
+        return [_trim(v, depth + 1) for v in value]
     return value
 
 
@@ -249,11 +255,27 @@ def integer(
     )
 
 
+class _Address(fields.String):
+    """A string read in NFKC before any rule sees it: an address typed with a decomposed "é" or
+    full-width letters is the address it looks like (``core.text.email_form``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return email_form(super()._deserialize(value, attr, data, **kwargs))
+
+
 def email(field: str, *, required: bool = False, max: int | None = None) -> fields.String:
     """``required|email|max:N``."""
     rule = string(field, required=required, max=max)
-    rule.validators.insert(0, validate.Email(error=message("email", field)))
-    return rule
+    invalid = message("email", field)
+    address = validate.Email(error=invalid)
+
+    def valid(value: str) -> None:
+        if not value.isprintable():  # a zero-width or bidi mark: it only looks like an address
+            raise ValidationError(invalid)
+        address(value)
+
+    return _Address(required=rule.required, allow_none=rule.allow_none,
+                    validate=[valid, *rule.validators], error_messages=rule.error_messages)
 
 
 def choice(field: str, choices: tuple[str, ...], *, required: bool = False,

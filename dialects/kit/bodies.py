@@ -16,6 +16,8 @@ from starlette.requests import Request
 from .errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 _BRACKETS = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
+#: PHP's ``max_input_nesting_level``: a field nested deeper is dropped, as PHP drops it.
+MAX_NESTING = 64
 
 
 async def read_bytes(request: Request, limit: int) -> bytes:
@@ -69,7 +71,8 @@ def parse_form(raw: bytes) -> dict[str, Any]:
 
 
 def form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Form fields as PHP builds ``$_POST`` from them (see ``parse_form``)."""
+    """Form fields as PHP builds ``$_POST`` from them (see ``parse_form``); a field nested more
+    than ``MAX_NESTING`` levels deep is dropped, as PHP does."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         match = _BRACKETS.match(key)
@@ -77,6 +80,8 @@ def form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             result[key] = value
             continue
         name, path = match.group(1), re.findall(r"\[([^\[\]]*)\]", match.group(2))
+        if len(path) >= MAX_NESTING:
+            continue
         _assign(result, [name, *path], value)
     return {k: _listify(v) for k, v in result.items()}
 
