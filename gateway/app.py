@@ -20,6 +20,7 @@ from dialects.kit.base import Dialect
 from dialects.kit.calls import Context
 from dialects.kit.routing import Routes
 
+from . import logs
 from .auth import Authenticator
 from .dispatch import Gateway
 from .execution import Executor
@@ -95,4 +96,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
 def app_from_env() -> Gateway:
     """The uvicorn factory used by ``clientgate serve`` (one call per worker process)."""
+    logs.install()
     return create_app(Settings.from_env())

@@ -27,7 +27,9 @@ class GatewayProcess:
     Settings are given by name (``CLIENTGATE_<NAME>``); the process logs to ``log`` (a file the
     test can read back), and is stopped (SIGTERM, then SIGKILL) when the block ends."""
 
-    def __init__(self, database_url: str, *, log: Path | None = None, **settings: Any) -> None:
+    def __init__(self, database_url: str, *, log: Path | None = None, access_log: bool = False,
+                 **settings: Any) -> None:
+        self.access_log = access_log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "CLIENTGATE_DATABASE_URL": database_url,
@@ -40,8 +42,9 @@ class GatewayProcess:
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "gateway.app:app_from_env", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
-             "--log-level", "warning"],
+             "--host", "127.0.0.1", "--port", str(self.port),
+             "--access-log" if self.access_log else "--no-access-log",
+             "--log-level", "info" if self.access_log else "warning"],
             cwd=ROOT, env=self.env, stdout=out, stderr=out)
         deadline = time.monotonic() + timeout
         while True:
