@@ -119,8 +119,8 @@ def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
 
 
 #: What Laravel's exception handler says for these statuses when the app does not say otherwise.
-TEXTS = {401: "Unauthenticated.", 413: "The request body is too large.", 500: "Server Error",
-         503: "Service Unavailable"}
+TEXTS = {401: "Unauthenticated.", 408: "Request Timeout", 413: "The request body is too large.",
+         500: "Server Error", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True, slots=True)

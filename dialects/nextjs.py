@@ -46,6 +46,7 @@ TEXTS = {
     401: "Unauthorized",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request timeout",
     413: "Payload too large",
     415: "Unsupported media type",
     500: "Internal server error",

@@ -38,6 +38,7 @@ class Services:
         self.store = store
         self.dialects = dialects
         self.max_body_bytes = settings.max_body_bytes
+        self.body_timeout = settings.request_body_timeout
         self.executor = Executor(store, settings.db_calls, settings.inline_budget_ms,
                                  settings.db_call_timeout)
         #: ``Executor.run`` itself: no extra coroutine per store call.

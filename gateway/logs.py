@@ -2,7 +2,8 @@
 
 Query strings may carry secrets (``?api_key=``, ``?access_token=``: refused by every dialect,
 but a client sends them all the same), so every value in the query of an access-log line is
-replaced by ``***``; the parameter names stay, for whoever reads the log.
+replaced by ``***``; the parameter names stay, for whoever reads the log. A response cut off
+mid-stream is logged once, by the error boundary (``middleware.DialectBoundary``).
 """
 
 from __future__ import annotations
@@ -32,8 +33,21 @@ class RedactQueries(logging.Filter):
         return True
 
 
+#: What uvicorn logs when a response ends before its body did: the gateway's error boundary has
+#: already logged that response once, with its request id and cause.
+UNFINISHED = "ASGI callable returned without completing response."
+
+
+class SaidOnce(logging.Filter):
+    """Drops uvicorn's second line about a response the boundary cut off."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != UNFINISHED
+
+
 def install() -> None:
     """Once per process, before serving (idempotent)."""
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, RedactQueries) for f in access.filters):
-        access.addFilter(RedactQueries())
+    for name, kind in (("uvicorn.access", RedactQueries), ("uvicorn.error", SaidOnce)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

@@ -12,7 +12,10 @@ import random
 import re
 from typing import TYPE_CHECKING
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.errors import Unavailable
 
 if TYPE_CHECKING:
     from dialects.kit.base import Dialect
@@ -79,17 +82,33 @@ class DialectBoundary:
         reply = _Reply(send, request_id_header(scope))
         try:
             await self.app(scope, receive, reply)
+        except ClientDisconnect:
+            # The client hung up before its request was read: nobody to answer, nothing wrong.
+            log.info("client disconnected during %s %s (request %s)", scope["method"],
+                     scope["path"], reply.request_id)
         except Exception as exc:
-            response = self.dialect.error_response(exc, scope)
-            if response.status_code == 503:
-                # A known state of the database, not a bug: one line, no traceback.
-                log.warning("database unavailable for %s %s (request %s): %s", scope["method"],
-                            scope["path"], reply.request_id, exc)
-            elif response.status_code >= 500:
-                log.error(
-                    "unhandled error in %s %s (request %s)",
-                    scope["method"], scope["path"], reply.request_id, exc_info=exc,
-                )
             if reply.started:
-                return  # the response is already on the wire; the log line is all we can do
+                # The status and part of the body are on the wire: all that is left is to end the
+                # connection without the body's end, so the client sees a broken response, not a
+                # short one (uvicorn closes it), and to say so once.
+                self._log(exc, scope, reply, "response cut off after it started")
+                return
+            response = self.dialect.error_response(exc, scope)
+            if response.status_code >= 500:
+                self._log(exc, scope, reply, "unhandled error",
+                          expected=response.status_code == 503)
             await response(scope, receive, reply)
+
+    @staticmethod
+    def _log(exc: Exception, scope: Scope, reply: _Reply, what: str, *,
+             expected: bool | None = None) -> None:
+        """One line: a known state of the database (``Unavailable``) without a traceback, as a
+        warning; anything else, a bug, with its traceback."""
+        if expected is None:
+            expected = isinstance(exc, Unavailable)
+        if expected:
+            log.warning("%s for %s %s (request %s): database unavailable: %s",
+                        what, scope["method"], scope["path"], reply.request_id, exc)
+        else:
+            log.error("%s in %s %s (request %s)", what, scope["method"], scope["path"],
+                      reply.request_id, exc_info=exc)

@@ -28,6 +28,8 @@ class Settings:
     pool_size: int = 10
     #: Largest request body accepted, in bytes; larger ones get the dialect's 413.
     max_body_bytes: int = 1_048_576
+    #: Seconds a request's body may take to arrive; a slower one gets the dialect's 408.
+    request_body_timeout: float = 30.0
     #: How long a resolved API key is remembered per process. A revoked key stops working on
     #: every instance within this many seconds (at once on the instance that revoked it).
     key_cache_seconds: float = 5.0
@@ -89,7 +91,7 @@ class Settings:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
         if self.key_cache_seconds < 0:
             raise SettingsError("key_cache_seconds must be >= 0")
-        timeouts = (self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
+        timeouts = (self.request_body_timeout, self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
                     self.db_call_timeout, self.readiness_timeout)
         if not all(0 < t <= 3600 for t in timeouts):
             raise SettingsError("every timeout must be > 0 and at most 3600 seconds")

@@ -10,27 +10,36 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio
 import orjson
 from starlette.requests import Request
 
-from .errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from .errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 
+#: Seconds a request's body may take to arrive (``Services.body_timeout`` in the app).
+BODY_TIMEOUT = 30.0
 _BRACKETS = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 #: PHP's ``max_input_nesting_level``: a field nested deeper is dropped, as PHP drops it.
 MAX_NESTING = 64
 
 
-async def read_bytes(request: Request, limit: int) -> bytes:
+async def read_bytes(request: Request, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    """The body, at most ``limit`` bytes, read within ``timeout`` seconds (a client that sends
+    less than it declared, or trickles it, gets ``RequestTimeout`` rather than a held worker)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge()
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge()
-        chunks.append(chunk)
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge()
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout() from None
     return b"".join(chunks)
 
 
@@ -110,7 +119,8 @@ def _listify(value: Any) -> Any:
     return items
 
 
-async def read_body(request: Request, *, limit: int, form: bool, other: str) -> dict[str, Any]:
+async def read_body(request: Request, *, limit: int, form: bool, other: str,
+                    timeout: float = BODY_TIMEOUT) -> dict[str, Any]:
     """The request body as a dict, by its content type.
 
     ``form``: whether urlencoded and multipart bodies are accepted. ``other`` says what to do with
@@ -119,8 +129,8 @@ async def read_body(request: Request, *, limit: int, form: bool, other: str) -> 
     """
     mtype = media_type(request)
     if form and mtype == "multipart/form-data":
-        return await _multipart(request, limit)
-    raw = await read_bytes(request, limit)
+        return await _multipart(request, limit, timeout)
+    raw = await read_bytes(request, limit, timeout)
     if is_json(mtype):
         return parse_json_object(raw)
     if form and mtype == "application/x-www-form-urlencoded":
@@ -134,8 +144,8 @@ async def read_body(request: Request, *, limit: int, form: bool, other: str) -> 
     raise UnsupportedMediaType(mtype or "none")
 
 
-async def _multipart(request: Request, limit: int) -> dict[str, Any]:
-    raw = await read_bytes(request, limit)
+async def _multipart(request: Request, limit: int, timeout: float) -> dict[str, Any]:
+    raw = await read_bytes(request, limit, timeout)
 
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": raw, "more_body": False}

@@ -33,6 +33,8 @@ class Services(Protocol):
     store: Store
     #: The largest request body accepted, in bytes (a larger one is the dialect's 413).
     max_body_bytes: int
+    #: Seconds a request's body may take to arrive (a slower one is the dialect's 408).
+    body_timeout: float
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call where this app runs them (never holding the event loop long)."""
@@ -86,6 +88,7 @@ class Call:
         return await read_body(
             self.request,
             limit=self.context.services.max_body_bytes,
+            timeout=self.context.services.body_timeout,
             form=dialect.accepts_form,
             other=dialect.other_content_types,
         )

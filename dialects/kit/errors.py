@@ -7,6 +7,7 @@
      +-- Unauthenticated      401  missing, unknown or revoked API key
      +-- NotFound             404  no such route or resource in the caller's scope
      +-- MethodNotAllowed     405
+     +-- RequestTimeout       408  the body did not arrive within its time
      +-- PayloadTooLarge      413
      +-- UnsupportedMediaType 415
      +-- ValidationFailed     422  {wire field: [vendor messages]}
@@ -53,6 +54,10 @@ class MethodNotAllowed(ApiError):
         super().__init__(method)
         self.method = method
         self.allowed = allowed
+
+
+class RequestTimeout(ApiError):
+    status = 408
 
 
 class PayloadTooLarge(ApiError):

@@ -1,0 +1,54 @@
+"""A streamed list that fails after it started is visibly broken to the client (the connection
+ends without the body's end: no clean short answer), and the gateway logs it once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import httpx2 as httpx
+import pytest
+
+from core import models as m
+from core.db import normalize_url
+from tests.conftest import make_tenant
+
+from .process import GatewayProcess
+from .proxy import FaultProxy
+
+pytestmark = pytest.mark.faults
+
+
+def test_a_stream_cut_by_the_database_is_broken_for_the_client(backend, database_url, store,
+                                                              tmp_path):
+    if backend != "postgresql":
+        pytest.skip("a network between the gateway and its database is PostgreSQL's")
+    kit = make_tenant(store, "cut")
+    stamp = datetime.now(UTC)
+    category = store.categories.list(kit.id)[0]["id"]
+    with store.engine.begin() as conn:
+        conn.execute(m.clients.insert(), [
+            {"uuid": str(uuid.uuid4()), "tenant_id": kit.id, "workspace_id": kit.workspace["id"],
+             "category_id": category, "name": f"Client {i}", "status": "active",
+             "metadata": {}, "created_at": stamp, "updated_at": stamp}
+            for i in range(20_000)])
+    url = normalize_url(database_url)
+    log = tmp_path / "gateway.log"
+    with FaultProxy((url.host, url.port or 5432)) as proxy:
+        proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        with GatewayProcess(proxied, log=log, db_call_timeout=2, db_statement_timeout=1) as gw, \
+                httpx.Client(timeout=30) as http, \
+                http.stream("GET", f"{gw.url}/gitscrum/contact-companies/clients",
+                            params={"company_slug": "main"}, headers=kit.headers) as r:
+            assert r.status_code == 200
+            chunks = r.iter_raw()
+            assert next(chunks).startswith(b'{"data":[')
+            proxy.drop()
+            with pytest.raises(httpx.RemoteProtocolError):
+                for _ in chunks:
+                    pass
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    cut = [line for line in lines if "response cut off after it started" in line]
+    assert len(cut) == 1 and "database unavailable" in cut[0], lines
+    assert not [line for line in lines if "without completing response" in line], lines
+    assert "Traceback" not in log.read_text()
