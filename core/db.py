@@ -1,8 +1,8 @@
 """Engines for the two supported databases, each set up for a gateway's access pattern.
 
 SQLite (the default, a single file) gets WAL so readers never wait for the writer, foreign keys,
-a busy timeout so concurrent writers queue instead of failing, and ``synchronous=NORMAL`` (durable
-at every checkpoint, safe against corruption; the WAL default). PostgreSQL is reached through
+a busy timeout so concurrent writers queue instead of failing, and ``synchronous=NORMAL`` by
+default (see ``SYNCHRONOUS`` for what it survives; ``full`` is a setting away). PostgreSQL is reached through
 psycopg 3 with sessions pinned to UTC and a pre-ping so a restarted server costs a reconnect, not a
 failed request.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from typing import Any
 
 import orjson
@@ -71,13 +72,14 @@ def is_sqlite(engine_or_url: Engine | URL) -> bool:
 
 def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bool = False,
                   connect_timeout: float = 5.0, statement_timeout: float = 10.0,
-                  pool_timeout: float = 5.0) -> Engine:
+                  pool_timeout: float = 5.0, synchronous: str = "normal") -> Engine:
     """An engine for ``url``. PostgreSQL's waits are all bounded: ``connect_timeout`` for a new
     connection, ``statement_timeout`` for a statement (cancelled by the server), ``pool_timeout``
-    for a free pooled connection; TCP keepalives and a user timeout notice a peer that is gone."""
+    for a free pooled connection; TCP keepalives and a user timeout notice a peer that is gone.
+    SQLite's ``synchronous`` is ``normal`` or ``full`` (see ``SYNCHRONOUS``)."""
     parsed = normalize_url(url)
     if is_sqlite(parsed):
-        return _sqlite_engine(parsed, pool_size=pool_size, echo=echo)
+        return _sqlite_engine(parsed, pool_size=pool_size, echo=echo, synchronous=synchronous)
     return sa.create_engine(
         parsed,
         pool_size=pool_size,
@@ -96,7 +98,22 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
     )
 
 
-def configure_sqlite(dbapi_conn: Any) -> None:
+#: SQLite's ``synchronous`` settings the gateway offers. In WAL mode ``normal`` (the default)
+#: never loses a committed transaction when the process crashes or is killed, and never
+#: corrupts the file; after a power loss or an operating-system crash the last transactions
+#: before it may be lost (rolled back, never half-applied). ``full`` syncs the WAL on every
+#: commit, so a commit survives power loss too, at the cost of one fsync per write.
+SYNCHRONOUS = ("normal", "full")
+_synchronous: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def sqlite_synchronous(engine: Engine) -> str:
+    """The ``synchronous`` setting of ``engine``'s connections (``normal`` unless it was made
+    with another)."""
+    return _synchronous.get(engine, "normal")
+
+
+def configure_sqlite(dbapi_conn: Any, synchronous: str = "normal") -> None:
     """Settings every SQLite connection of the gateway gets, pooled or not."""
     # pysqlite's own transaction handling would defer BEGIN until the first write, which lets
     # two writers both read and then deadlock on upgrade; the store issues BEGIN itself.
@@ -104,7 +121,9 @@ def configure_sqlite(dbapi_conn: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     _enable_wal(cur)
-    cur.execute("PRAGMA synchronous=NORMAL")
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(f"SQLite synchronous must be one of {', '.join(SYNCHRONOUS)}")
+    cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
     # Case folding for all of Unicode, as PostgreSQL's lower() does (``text.folded``).
@@ -127,7 +146,7 @@ def _enable_wal(cur: sqlite3.Cursor) -> None:
             time.sleep(0.005)
 
 
-def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
+def _sqlite_engine(url: URL, *, pool_size: int, echo: bool, synchronous: str) -> Engine:
     if url.database in (None, "", ":memory:"):
         raise ValueError("an in-memory SQLite database cannot be shared by the gateway: use a file")
     engine = sa.create_engine(
@@ -142,7 +161,9 @@ def _sqlite_engine(url: URL, *, pool_size: int, echo: bool) -> Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        configure_sqlite(dbapi_conn)
+        configure_sqlite(dbapi_conn, synchronous)
+
+    _synchronous[engine] = synchronous
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:

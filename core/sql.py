@@ -16,7 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .db import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite, is_sqlite, is_unavailable
+from .db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    configure_sqlite,
+    is_sqlite,
+    is_unavailable,
+    sqlite_synchronous,
+)
 from .errors import Unavailable
 from .session import Overrun, Session, Statement
 
@@ -99,7 +105,7 @@ class Statements:
         if held is None:
             cargs, cparams = self.dialect.create_connect_args(self.engine.url)
             conn = self.dialect.dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
-            configure_sqlite(conn)
+            configure_sqlite(conn, sqlite_synchronous(self.engine))
             held = self._local.held = _Held(Session(conn, self))
             with self._lock:
                 self._opened.append(conn)

@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     store = store or Store.from_url(
         settings.database_url, pool_size=settings.pool_size,
         connect_timeout=settings.db_connect_timeout,
-        statement_timeout=settings.db_statement_timeout, pool_timeout=settings.db_pool_timeout)
+        statement_timeout=settings.db_statement_timeout, pool_timeout=settings.db_pool_timeout,
+        synchronous=settings.sqlite_synchronous)
     if dialects is None:
         dialects = registry.load(settings.dialect_names)
     services = Services(settings, store, dialects)

@@ -40,6 +40,9 @@ class Settings:
     #: The longest a store call may hold the event loop, in milliseconds, before it is undone and
     #: run again in a worker thread (SQLite).
     inline_budget_ms: float = 5.0
+    #: SQLite's ``synchronous``: ``normal`` loses no commit when the process crashes, ``full``
+    #: none on power loss either (one fsync per write); see ``core.db.SYNCHRONOUS``.
+    sqlite_synchronous: str = "normal"
     #: Seconds to wait for a new PostgreSQL connection.
     db_connect_timeout: float = 5.0
     #: Seconds a PostgreSQL statement may run before the server cancels it.
@@ -99,6 +102,8 @@ class Settings:
             raise SettingsError("inline_budget_ms must be > 0 and at most 1000")
         if self.db_calls not in ("auto", "inline", "threads"):
             raise SettingsError("db_calls must be auto, inline or threads")
+        if self.sqlite_synchronous not in ("normal", "full"):
+            raise SettingsError("sqlite_synchronous must be normal or full")
         if self.smtp_security not in ("none", "starttls", "ssl"):
             raise SettingsError("smtp_security must be none, starttls or ssl")
         if not 0 < self.smtp_port < 65536:
