@@ -27,6 +27,7 @@ EMAIL_MAX = 255
 URL_MAX = 2048
 TEXT_MAX = 65_535
 SLUG_MAX = 100
+IDEMPOTENCY_KEY_MAX = 255
 
 
 def _id(**kw: Any) -> Any:
@@ -272,6 +273,24 @@ class OutboxEmail(SQLModel, table=True):
     last_error: str | None = _text()
 
 
+class IdempotencyKey(SQLModel, table=True):
+    """A create sent with an ``Idempotency-Key``: what it asked (``fingerprint``), and once it
+    succeeded, the response it got, which a retry with the same key is answered with."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "key", name="uq_idempotency_tenant_key"),)
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    key: str = Field(sa_column=sa.Column(sa.String(IDEMPOTENCY_KEY_MAX), nullable=False))
+    fingerprint: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    #: ``None`` while the first request runs.
+    status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    content_type: str | None = _text(NAME_MAX)
+    body: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
+    created_at: datetime = _ts()
+
+
 metadata = SQLModel.metadata
 
 tenants = Tenant.__table__
@@ -284,3 +303,4 @@ client_users = ClientUser.__table__
 custom_fields = CustomField.__table__
 custom_values = ClientCustomValue.__table__
 outbox = OutboxEmail.__table__
+idempotency_keys = IdempotencyKey.__table__

@@ -12,6 +12,7 @@ from .categories import Categories
 from .clients import Clients
 from .custom_fields import CustomFields
 from .db import create_engine
+from .idempotency import Idempotency
 from .keys import Keys
 from .outbox import Outbox
 from .people import Users
@@ -32,6 +33,7 @@ class Store:
         self.custom_fields = CustomFields(db)
         self.users = Users(db)
         self.outbox = Outbox(db)
+        self.idempotency = Idempotency(db)
         self.clients = Clients(db, workspaces=self.workspaces, categories=self.categories,
                                outbox=self.outbox)
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from core.errors import Invalid, NotFound
 from core.scope import Scope
 from dialects.kit.calls import Call, endpoint
+from dialects.kit.idempotency import idempotent
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 
@@ -52,6 +53,7 @@ async def get_client(call: Call) -> Response:
 
 
 @endpoint
+@idempotent
 async def create_client(call: Call) -> Response:
     change = CREATE.load(await given(call))
     scope = await workspace(call, change.company_slug)

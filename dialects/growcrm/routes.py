@@ -16,6 +16,7 @@ from core.values import clean_string
 from dialects.kit.base import flatten
 from dialects.kit.calls import Call, endpoint
 from dialects.kit.errors import ValidationFailed
+from dialects.kit.idempotency import idempotent
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.laravel import clean, client_id
@@ -103,6 +104,7 @@ async def list_clients(call: Call) -> Response:
 
 
 @endpoint
+@idempotent
 async def create_client(call: Call) -> Response:
     body = await call.body()
     new = await checked(call, CREATE, body, rules="create")

@@ -54,13 +54,14 @@ class Context:
 
 
 class Call:
-    __slots__ = ("request", "principal", "scope", "context")
+    __slots__ = ("request", "principal", "scope", "context", "_body")
 
     def __init__(self, request: Request, principal: Principal, context: Context) -> None:
         self.request = request
         self.principal = principal
         self.scope = principal.scope
         self.context = context
+        self._body: dict[str, Any] | None = None
 
     @property
     def store(self) -> Store:
@@ -83,15 +84,17 @@ class Call:
 
     async def body(self) -> dict[str, Any]:
         """The body as a dict, decoded as the dialect's capabilities say (``accepts_form``,
-        ``other_content_types``)."""
-        dialect = self.context.dialect
-        return await read_body(
-            self.request,
-            limit=self.context.services.max_body_bytes,
-            timeout=self.context.services.body_timeout,
-            form=dialect.accepts_form,
-            other=dialect.other_content_types,
-        )
+        ``other_content_types``); read once, however often it is asked for."""
+        if self._body is None:
+            dialect = self.context.dialect
+            self._body = await read_body(
+                self.request,
+                limit=self.context.services.max_body_bytes,
+                timeout=self.context.services.body_timeout,
+                form=dialect.accepts_form,
+                other=dialect.other_content_types,
+            )
+        return self._body
 
 
 Handler = Callable[[Call], Awaitable[Response]]

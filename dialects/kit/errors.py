@@ -8,6 +8,7 @@
      +-- NotFound             404  no such route or resource in the caller's scope
      +-- MethodNotAllowed     405
      +-- RequestTimeout       408  the body did not arrive within its time
+     +-- Conflict             409  the same request is already being processed
      +-- PayloadTooLarge      413
      +-- UnsupportedMediaType 415
      +-- ValidationFailed     422  {wire field: [vendor messages]}
@@ -58,6 +59,10 @@ class MethodNotAllowed(ApiError):
 
 class RequestTimeout(ApiError):
     status = 408
+
+
+class Conflict(ApiError):
+    status = 409
 
 
 class PayloadTooLarge(ApiError):

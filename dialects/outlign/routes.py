@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from dialects.kit.calls import Call, endpoint
+from dialects.kit.idempotency import idempotent
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.laravel import client_id
@@ -27,6 +28,7 @@ async def list_clients(call: Call) -> Response:
 
 
 @endpoint
+@idempotent
 async def create_client(call: Call) -> Response:
     values = CREATE.load(await call.body())
     return client(await call.run(call.store.clients.create, call.scope, values,

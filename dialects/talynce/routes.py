@@ -6,6 +6,7 @@ from starlette.responses import Response
 
 from dialects import nextjs
 from dialects.kit.calls import Call, endpoint
+from dialects.kit.idempotency import idempotent
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.nextjs import data
@@ -24,6 +25,7 @@ async def list_clients(call: Call) -> Response:
 
 
 @endpoint
+@idempotent
 async def create_client(call: Call) -> Response:
     change = BODY.load(await call.body())
     return data(render(await call.run(call.store.clients.create, call.scope, change.values,
