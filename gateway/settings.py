@@ -28,6 +28,8 @@ class Settings:
     pool_size: int = 10
     #: Largest request body accepted, in bytes; larger ones get the dialect's 413.
     max_body_bytes: int = 1_048_576
+    #: Seconds a request's headers may take to arrive; then the connection gets 408 and closes.
+    request_header_timeout: float = 10.0
     #: Seconds a request's body may take to arrive; a slower one gets the dialect's 408.
     request_body_timeout: float = 30.0
     #: How long a resolved API key is remembered per process. A revoked key stops working on
@@ -54,6 +56,10 @@ class Settings:
     db_call_timeout: float = 10.0
     #: Seconds ``/readyz`` waits on the database before it answers 503.
     readiness_timeout: float = 3.0
+    #: On SIGTERM, seconds of "not ready" (``/readyz`` 503) while still serving, before stopping.
+    drain_seconds: float = 5.0
+    #: Then, seconds the requests in flight are given to finish.
+    shutdown_timeout: float = 30.0
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
     log_level: str = "info"
@@ -94,7 +100,10 @@ class Settings:
             raise SettingsError(f"port must be between 1 and 65535, not {self.port}")
         if self.key_cache_seconds < 0:
             raise SettingsError("key_cache_seconds must be >= 0")
-        timeouts = (self.request_body_timeout, self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
+        if self.drain_seconds < 0:
+            raise SettingsError("drain_seconds must be >= 0")
+        timeouts = (self.request_header_timeout, self.request_body_timeout,
+                    self.shutdown_timeout, self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
                     self.db_call_timeout, self.readiness_timeout)
         if not all(0 < t <= 3600 for t in timeouts):
             raise SettingsError("every timeout must be > 0 and at most 3600 seconds")

@@ -69,6 +69,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         log_level=settings.log_level,
         access_log=settings.access_log,
         server_header=False,
+        http="gateway.protocol:HeaderTimeoutProtocol",
+        timeout_graceful_shutdown=int(settings.shutdown_timeout),
     )
 
 

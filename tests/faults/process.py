@@ -34,6 +34,7 @@ class GatewayProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "CLIENTGATE_DATABASE_URL": database_url,
                     "CLIENTGATE_KEY_CACHE_SECONDS": "0", "CLIENTGATE_LOG_LEVEL": "warning",
+                    "CLIENTGATE_DRAIN_SECONDS": "0",  # a test stops at once unless it asks
                     **{f"CLIENTGATE_{k.upper()}": str(v) for k, v in settings.items()}}
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
@@ -42,6 +43,7 @@ class GatewayProcess:
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "gateway.app:app_from_env", "--factory",
+             "--http", "gateway.protocol:HeaderTimeoutProtocol",
              "--host", "127.0.0.1", "--port", str(self.port),
              "--access-log" if self.access_log else "--no-access-log",
              "--log-level", "info" if self.access_log else "warning"],
@@ -56,6 +58,10 @@ class GatewayProcess:
                     self.stop()
                     raise RuntimeError(f"the gateway did not start (exit {self.proc.returncode})")
                 time.sleep(0.05)
+
+    def signal(self, sig: int) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
 
     def kill(self) -> None:
         """SIGKILL: the process ends at once, as in a crash."""
