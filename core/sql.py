@@ -193,11 +193,14 @@ class Statements:
                 try:
                     yield session
                     self._in_time()
+                    # A commit is never interrupted by a bounded call's budget: it completes or
+                    # fails whole, and a failed one is rolled back below.
+                    session.deadline = None
+                    conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:  # an interrupted statement may have rolled it back
                         conn.execute("ROLLBACK")
                     raise
-                conn.execute("COMMIT")
             return
         with _translated():
             raw = self.engine.raw_connection()

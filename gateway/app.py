@@ -28,6 +28,7 @@ from .health import Health
 from .lifecycle import Drain
 from .middleware import DialectBoundary, RequestId
 from .settings import Settings
+from .watchdog import Watchdog
 
 
 class Services:
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         dialects = registry.load(settings.dialect_names)
     services = Services(settings, store, dialects)
     drain = Drain(settings.drain_seconds)
+    watchdog = Watchdog(settings.request_timeout)
     health = Health(store, services.executor, settings.readiness_timeout, drain)
     specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
 
@@ -81,7 +83,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
     stacks = {
-        d.name: DialectBoundary(Routes(d.routes(), Context(d, services)), dialect=d)
+        d.name: DialectBoundary(Routes(d.routes(), Context(d, services)), dialect=d,
+                                watchdog=watchdog)
         for d in dialects
     }
 

@@ -25,6 +25,8 @@ from core.errors import Unavailable
 from core.sql import OVERRUN
 from core.store import Store
 
+from .watchdog import DEADLINE
+
 T = TypeVar("T")
 #: How long past its deadline a call is still waited for: a commit that started in time.
 COMMIT_GRACE = 0.5
@@ -53,6 +55,9 @@ class Executor:
         a commit under way). A write still running then is rolled back instead of committed
         (``Statements.deadline``): a request answered 503 has written nothing."""
         deadline = time.monotonic() + timeout
+        request_deadline = DEADLINE.get()
+        if request_deadline is not None and request_deadline < deadline:
+            deadline = request_deadline
 
         def bounded() -> T:
             with self.store.db.deadline(deadline):

@@ -7,15 +7,19 @@ and is the one place where any exception raised under it becomes that dialect's 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import Unavailable
+
+from .watchdog import Watchdog
 
 if TYPE_CHECKING:
     from dialects.kit.base import Dialect
@@ -39,12 +43,14 @@ class _Reply:
     """The ``send`` of a request: adds the request id to the response's headers and remembers
     whether the response has started."""
 
-    __slots__ = ("send", "header", "started")
+    __slots__ = ("send", "header", "started", "on_start")
 
-    def __init__(self, send: Send, header: tuple[bytes, bytes]) -> None:
+    def __init__(self, send: Send, header: tuple[bytes, bytes],
+                 on_start: Callable[[], None] | None = None) -> None:
         self.send = send
         self.header = header
         self.started = False
+        self.on_start = on_start
 
     @property
     def request_id(self) -> str:
@@ -53,6 +59,8 @@ class _Reply:
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.started = True
+            if self.on_start is not None:
+                self.on_start()
             message["headers"] = [*message.get("headers", ()), self.header]
         await self.send(message)
 
@@ -74,18 +82,29 @@ class DialectBoundary:
     """Renders every error under a dialect's mount in that dialect's body, 500s included.
     ``dispatch.Gateway`` sends it HTTP requests only."""
 
-    def __init__(self, app: ASGIApp, dialect: Dialect) -> None:
+    def __init__(self, app: ASGIApp, dialect: Dialect, watchdog: Watchdog | None = None) -> None:
         self.app = app
         self.dialect = dialect
+        self.watchdog = watchdog
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        reply = _Reply(send, request_id_header(scope))
+        watchdog = self.watchdog
+        task = watchdog.watch() if watchdog is not None else None
+        reply = _Reply(send, request_id_header(scope),
+                       None if task is None else lambda: watchdog.release(task))  # type: ignore[union-attr]
         try:
             await self.app(scope, receive, reply)
         except ClientDisconnect:
             # The client hung up before its request was read: nobody to answer, nothing wrong.
             log.info("client disconnected during %s %s (request %s)", scope["method"],
                      scope["path"], reply.request_id)
+        except asyncio.CancelledError:
+            if watchdog is None or not watchdog.expired(task) or reply.started:
+                raise
+            task.uncancel()  # type: ignore[union-attr]
+            timeout = Unavailable(f"no response within {watchdog.seconds:g} s")
+            self._log(timeout, scope, reply, "request timed out", expected=True)
+            await self.dialect.error_response(timeout, scope)(scope, receive, reply)
         except Exception as exc:
             if reply.started:
                 # The status and part of the body are on the wire: all that is left is to end the
@@ -98,6 +117,9 @@ class DialectBoundary:
                 self._log(exc, scope, reply, "unhandled error",
                           expected=response.status_code == 503)
             await response(scope, receive, reply)
+        finally:
+            if watchdog is not None:
+                watchdog.release(task)
 
     @staticmethod
     def _log(exc: Exception, scope: Scope, reply: _Reply, what: str, *,

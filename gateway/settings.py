@@ -28,6 +28,8 @@ class Settings:
     pool_size: int = 10
     #: Largest request body accepted, in bytes; larger ones get the dialect's 413.
     max_body_bytes: int = 1_048_576
+    #: Seconds a request may take before its response starts; then it gets the dialect's 503.
+    request_timeout: float = 30.0
     #: Seconds a request's headers may take to arrive; then the connection gets 408 and closes.
     request_header_timeout: float = 10.0
     #: Seconds a request's body may take to arrive; a slower one gets the dialect's 408.
@@ -102,7 +104,7 @@ class Settings:
             raise SettingsError("key_cache_seconds must be >= 0")
         if self.drain_seconds < 0:
             raise SettingsError("drain_seconds must be >= 0")
-        timeouts = (self.request_header_timeout, self.request_body_timeout,
+        timeouts = (self.request_timeout, self.request_header_timeout, self.request_body_timeout,
                     self.shutdown_timeout, self.db_connect_timeout, self.db_statement_timeout, self.db_pool_timeout,
                     self.db_call_timeout, self.readiness_timeout)
         if not all(0 < t <= 3600 for t in timeouts):

@@ -10,7 +10,8 @@
        |
     dialects/kit/       base (the Dialect contract), calls (Call, @endpoint, Services),
        |                routing (resource, Routes), errors, bodies, responses, wire (the
-       |                client object), paging (page strategies), formats
+       |                client object), paging (page strategies), idempotency
+       |                (@idempotent creates), formats
     core/               the store: services, tables, compiled statements, migrations
 
 Each layer imports only the layers below it (``tests/test_layers.py`` walks the imports). What a
