@@ -54,13 +54,16 @@ class Context:
 
 
 class Call:
-    __slots__ = ("request", "principal", "scope", "context", "_body")
+    __slots__ = ("request", "principal", "scope", "context", "run", "_body")
 
     def __init__(self, request: Request, principal: Principal, context: Context) -> None:
         self.request = request
         self.principal = principal
         self.scope = principal.scope
         self.context = context
+        #: ``await call.run(fn, *args)``: a store call, run where the app runs them (see
+        #: ``Services.run``); the app's own coroutine, with no wrapper of the call's around it.
+        self.run: Callable[..., Awaitable[Any]] = context.services.run
         self._body: dict[str, Any] | None = None
 
     @property
@@ -77,10 +80,6 @@ class Call:
 
     def path(self, name: str) -> str:
         return self.request.path_params[name]
-
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call where the app runs them (see ``Services.run``)."""
-        return await self.context.services.run(fn, *args, **kwargs)
 
     async def body(self) -> dict[str, Any]:
         """The body as a dict, decoded as the dialect's capabilities say (``accepts_form``,
