@@ -40,18 +40,12 @@ def unavailable(exc: BaseException) -> Unavailable:
     return Unavailable(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
 
 
-@contextmanager
-def _translated(session: Session | None = None) -> Iterator[None]:
-    """A driver's "cannot serve now" as ``Unavailable`` (see ``db.is_unavailable``); left as it
-    is inside a bounded call, whose runner retries it where waiting is fine."""
-    try:
-        yield
-    except Unavailable:
-        raise
-    except Exception as exc:
-        if (session is None or session.deadline is None) and is_unavailable(exc):
-            raise unavailable(exc) from exc
-        raise
+def _translate(exc: BaseException | None, session: Session | None = None) -> None:
+    """Raise a driver's "cannot serve now" as ``Unavailable`` (see ``db.is_unavailable``); inside
+    a bounded call it is left as it is, for the runner to retry where waiting is fine."""
+    if (exc is not None and not isinstance(exc, Unavailable)
+            and (session is None or session.deadline is None) and is_unavailable(exc)):
+        raise unavailable(exc) from exc
 
 
 class _Held:
@@ -68,9 +62,7 @@ class _Held:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: object) -> None:
-        if (exc is not None and not isinstance(exc, Unavailable)
-                and self.session.deadline is None and is_unavailable(exc)):
-            raise unavailable(exc) from exc
+        _translate(exc, self.session)
 
 
 class Statements:
@@ -157,12 +149,15 @@ class Statements:
 
     @contextmanager
     def _pooled_read(self) -> Iterator[Session]:
-        with _translated():
+        try:
             raw = self.engine.raw_connection()
             try:
                 yield Session(raw.driver_connection, self)
             finally:
                 raw.close()  # the pool rolls back on return
+        except Exception as exc:
+            _translate(exc)
+            raise
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -172,13 +167,16 @@ class Statements:
                 yield session
             return
         session = self._sqlite_reader().session
-        with _translated(session):
+        try:
             session.raw.execute("BEGIN")
             try:
                 yield session
             finally:
                 if session.raw.in_transaction:  # an interrupted statement may have ended it
                     session.raw.execute("COMMIT")
+        except Exception as exc:
+            _translate(exc, session)
+            raise
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -186,7 +184,8 @@ class Statements:
         if self.sqlite:
             session = self._sqlite_reader().session
             conn = session.raw
-            with _translated(session):
+            bounded = session.deadline is not None
+            try:
                 # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
                 # timeout instead of deadlocking when a read lock would have to be upgraded.
                 conn.execute("BEGIN IMMEDIATE")
@@ -201,8 +200,12 @@ class Statements:
                     if conn.in_transaction:  # an interrupted statement may have rolled it back
                         conn.execute("ROLLBACK")
                     raise
+            except Exception as exc:
+                if not bounded:  # a bounded call's failures stay the driver's, for its runner
+                    _translate(exc)
+                raise
             return
-        with _translated():
+        try:
             raw = self.engine.raw_connection()
             try:
                 driver = raw.driver_connection
@@ -216,6 +219,9 @@ class Statements:
                 driver.commit()
             finally:
                 raw.close()
+        except Exception as exc:
+            _translate(exc)
+            raise
 
     @contextmanager
     def deadline(self, when: float) -> Iterator[None]:

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import random
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import ClientDisconnect
@@ -43,14 +42,16 @@ class _Reply:
     """The ``send`` of a request: adds the request id to the response's headers and remembers
     whether the response has started."""
 
-    __slots__ = ("send", "header", "started", "on_start")
+    __slots__ = ("send", "header", "started", "watchdog", "task")
 
-    def __init__(self, send: Send, header: tuple[bytes, bytes],
-                 on_start: Callable[[], None] | None = None) -> None:
+    def __init__(self, send: Send, header: tuple[bytes, bytes], watchdog: Watchdog | None = None,
+                 task: asyncio.Task | None = None) -> None:
         self.send = send
         self.header = header
         self.started = False
-        self.on_start = on_start
+        #: Told when the response starts: from then on the request is past its timeout's reach.
+        self.watchdog = watchdog
+        self.task = task
 
     @property
     def request_id(self) -> str:
@@ -59,8 +60,8 @@ class _Reply:
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.started = True
-            if self.on_start is not None:
-                self.on_start()
+            if self.watchdog is not None:
+                self.watchdog.release(self.task)
             message["headers"] = [*message.get("headers", ()), self.header]
         await self.send(message)
 
@@ -90,8 +91,7 @@ class DialectBoundary:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watchdog = self.watchdog
         task = watchdog.watch() if watchdog is not None else None
-        reply = _Reply(send, request_id_header(scope),
-                       None if task is None else lambda: watchdog.release(task))  # type: ignore[union-attr]
+        reply = _Reply(send, request_id_header(scope), watchdog, task)
         try:
             await self.app(scope, receive, reply)
         except ClientDisconnect:
@@ -103,7 +103,7 @@ class DialectBoundary:
                 raise
             task.uncancel()  # type: ignore[union-attr]
             timeout = Unavailable(f"no response within {watchdog.seconds:g} s")
-            self._log(timeout, scope, reply, "request timed out", expected=True)
+            self._log(timeout, scope, reply, "request timed out")
             await self.dialect.error_response(timeout, scope)(scope, receive, reply)
         except Exception as exc:
             if reply.started:
@@ -114,21 +114,17 @@ class DialectBoundary:
                 return
             response = self.dialect.error_response(exc, scope)
             if response.status_code >= 500:
-                self._log(exc, scope, reply, "unhandled error",
-                          expected=response.status_code == 503)
+                self._log(exc, scope, reply, "unhandled error")
             await response(scope, receive, reply)
         finally:
             if watchdog is not None:
                 watchdog.release(task)
 
     @staticmethod
-    def _log(exc: Exception, scope: Scope, reply: _Reply, what: str, *,
-             expected: bool | None = None) -> None:
+    def _log(exc: Exception, scope: Scope, reply: _Reply, what: str) -> None:
         """One line: a known state of the database (``Unavailable``) without a traceback, as a
         warning; anything else, a bug, with its traceback."""
-        if expected is None:
-            expected = isinstance(exc, Unavailable)
-        if expected:
+        if isinstance(exc, Unavailable):
             log.warning("%s for %s %s (request %s): database unavailable: %s",
                         what, scope["method"], scope["path"], reply.request_id, exc)
         else:

@@ -16,14 +16,12 @@ from starlette.requests import Request
 
 from .errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 
-#: Seconds a request's body may take to arrive (``Services.body_timeout`` in the app).
-BODY_TIMEOUT = 30.0
 _BRACKETS = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 #: PHP's ``max_input_nesting_level``: a field nested deeper is dropped, as PHP drops it.
 MAX_NESTING = 64
 
 
-async def read_bytes(request: Request, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
+async def read_bytes(request: Request, limit: int, timeout: float) -> bytes:
     """The body, at most ``limit`` bytes, read within ``timeout`` seconds (a client that sends
     less than it declared, or trickles it, gets ``RequestTimeout`` rather than a held worker)."""
     declared = request.headers.get("content-length")
@@ -120,8 +118,8 @@ def _listify(value: Any) -> Any:
     return items
 
 
-async def read_body(request: Request, *, limit: int, form: bool, other: str,
-                    timeout: float = BODY_TIMEOUT) -> dict[str, Any]:
+async def read_body(request: Request, *, limit: int, timeout: float, form: bool,
+                    other: str) -> dict[str, Any]:
     """The request body as a dict, by its content type.
 
     ``form``: whether urlencoded and multipart bodies are accepted. ``other`` says what to do with

@@ -15,7 +15,7 @@ from core.db import DATABASE_ERRORS
 from core.errors import Invalid, NotFound, Unavailable
 from core.store import Store
 
-from ..settings import PREFIX, Settings
+from ..settings import Settings
 
 Command = Callable[[argparse.Namespace], None]
 
@@ -141,6 +141,3 @@ def tenant_id(store: Store, args: argparse.Namespace) -> int | None:
     """The id of ``--tenant``, or ``None`` when it was not given."""
     return find_tenant(store, args.tenant)["id"] if args.tenant else None
 
-
-__all__ = ["PREFIX", "CliError", "Commands", "Parser", "describe", "emit", "find_tenant",
-           "find_workspace", "open_store", "settings_from", "tenant_id"]

@@ -56,7 +56,8 @@ class GatewayProcess:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"the gateway did not start (exit {self.proc.returncode})")
+                    raise RuntimeError(
+                        f"the gateway did not start (exit {self.proc.returncode})") from None
                 time.sleep(0.05)
 
     def signal(self, sig: int) -> None:
