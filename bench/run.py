@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import migrate
-from core import models as m
+from core.imports import Incoming
 from core.store import Store
 
 TARGETS = {"get": 0.5, "list": 0.15, "create": 0.08}
@@ -110,15 +110,11 @@ def seed(url: str, count: int) -> tuple[str, int, int]:
     category = store.categories.list(tenant["id"])[0]
     _, key = store.keys.create(tenant["id"])
     stamp = datetime.now(UTC)
-    rows = [
-        {"uuid": f"00000000-0000-4000-8000-{i:012d}", "tenant_id": tenant["id"],
-         "workspace_id": workspace["id"], "category_id": category["id"],
-         "name": f"Client {i:05d}", "status": "active", "metadata": {},
-         "created_at": stamp, "updated_at": stamp}
-        for i in range(count)
-    ]
-    with store.engine.begin() as conn:
-        conn.execute(m.clients.insert(), rows)
+    store.imports.bulk(tenant["id"], (
+        Incoming({"workspace_id": workspace["id"], "category_id": category["id"],
+                  "name": f"Client {i:05d}", "created_at": stamp, "updated_at": stamp},
+                 uuid=f"00000000-0000-4000-8000-{i:012d}")
+        for i in range(count)))
     store.dispose()
     return key, workspace["id"], count // 2
 

@@ -10,6 +10,7 @@ from . import models as m
 from .checks import check_name, require_tenant
 from .clock import now
 from .errors import Invalid, NotFound
+from .numbering import take
 from .scope import Scope
 from .session import Session
 from .sql import Statements
@@ -30,8 +31,9 @@ class Categories:
             return self.insert(s, tenant_id, check_name(name))
 
     def insert(self, s: Session, tenant_id: int, name: str, *, default: bool = False) -> dict:
-        row = {"tenant_id": tenant_id, "name": name, "is_default": default, "created_at": now()}
-        row["id"] = s.insert(m.categories, row, unique="name")
+        row = {"tenant_id": tenant_id, "id": take(s, tenant_id, "category"), "name": name,
+               "is_default": default, "created_at": now()}
+        s.insert(m.categories, row, unique="name")
         return row
 
     def list(self, tenant_id: int) -> list[dict]:
@@ -52,7 +54,7 @@ class Categories:
                       .where(k.tenant_id == bp("tenant_id"), k.is_default)
                       .values(is_default=False),
                       {"tenant_id": tenant_id})
-            s.update(m.categories, category_id, {"is_default": True})
+            s.update(m.categories, category_id, {"is_default": True}, tenant_id=tenant_id)
         return next(c for c in self.list(tenant_id) if c["id"] == category_id)
 
     # -- inside a client write ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from .errors import NotFound
 from .projection import Projection
 from .scope import Scope, scope_terms, scoped
 from .session import Session
-from .values import canonical_uuid, valid_id
+from .values import client_uuid, valid_id
 
 c = m.clients.c
 bp = sa.bindparam
@@ -38,7 +38,7 @@ class Key(NamedTuple):
             if not valid_id(id):
                 raise NotFound("client", id)
             return cls("id", id, id)
-        canonical = canonical_uuid(uuid)
+        canonical = client_uuid(uuid)
         if canonical is None:
             raise NotFound("client", uuid)
         return cls("uuid", canonical, uuid)
@@ -58,19 +58,20 @@ def fetch(s: Session, scope: Scope, key: Key, proj: Projection) -> dict:
     if row is None:
         raise NotFound("client", key.asked)
     if proj.tags or proj.custom_fields:
-        attach(s, [row], proj)
+        attach(s, scope.tenant_id, [row], proj)
     return row
 
 
-def attach(s: Session, rows: list[dict], proj: Projection) -> None:
-    """Add tags and custom field values to ``rows``, one query each, if the projection asks."""
+def attach(s: Session, tenant_id: int, rows: list[dict], proj: Projection) -> None:
+    """Add tags and custom field values to ``rows`` (clients of ``tenant_id``), one query each,
+    if the projection asks."""
     if not rows or not (proj.tags or proj.custom_fields):
         return
     by_id = {r["id"]: r for r in rows}
     if proj.tags:
-        tags.attach(s, by_id)
+        tags.attach(s, tenant_id, by_id)
     if proj.custom_fields:
-        custom_fields.attach(s, by_id)
+        custom_fields.attach(s, tenant_id, by_id)
 
 
 def reach(s: Session, scope: Scope, key: Key) -> int | None:
@@ -90,6 +91,6 @@ def locate(s: Session, scope: Scope, key: Key) -> int:
     return found
 
 
-def touch(s: Session, client_id: int, values: Mapping[str, Any]) -> None:
+def touch(s: Session, scope: Scope, client_id: int, values: Mapping[str, Any]) -> None:
     """Write ``values`` to the client and mark it updated now."""
-    s.update(m.clients, client_id, {**values, "updated_at": now()})
+    s.update(m.clients, client_id, {**values, "updated_at": now()}, tenant_id=scope.tenant_id)

@@ -20,6 +20,7 @@ from .categories import Categories
 from .client_rows import Key, attach, fetch, locate, touch
 from .clock import now
 from .errors import Invalid, NotFound
+from .numbering import take
 from .outbox import Outbox
 from .people import Person
 from .projection import ALL, Projection
@@ -76,7 +77,7 @@ class Clients:
                     .offset(bp("offset") if query.offset else None),
                     values,
                 )
-                attach(s, items, projection)
+                attach(s, scope.tenant_id, items, projection)
             total = None
             if query.with_total:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
@@ -142,9 +143,10 @@ class Clients:
                 "updated_at": stamp,
                 **values,
             }
-            client_id = s.insert(m.clients, row)
-            insert_tags(s, client_id, labels)
-            custom_fields.write(s, client_id, fields, replacing=False)
+            client_id = row["id"] = take(s, scope.tenant_id, "client")
+            s.insert(m.clients, row)
+            insert_tags(s, scope.tenant_id, client_id, labels)
+            custom_fields.write(s, scope.tenant_id, client_id, fields, replacing=False)
             if primary_user:
                 people.attach_owner(s, scope, client_id, primary_user, contact, stamp)
                 if send_welcome:
@@ -176,10 +178,10 @@ class Clients:
                 values["category_id"] = self._categories.resolve(s, scope, values["category_id"])
             fields = (custom_fields.resolve(s, scope, custom_values)
                       if custom_values is not None else {})
-            touch(s, client_id, values)
+            touch(s, scope, client_id, values)
             if labels is not None:
-                replace_tags(s, client_id, labels)
-            custom_fields.write(s, client_id, fields)
+                replace_tags(s, scope.tenant_id, client_id, labels)
+            custom_fields.write(s, scope.tenant_id, client_id, fields)
             return fetch(s, scope, Key.row(client_id), projection)
 
     def set_tags(self, scope: Scope, tags: list[Any], *, projection: Projection = ALL,

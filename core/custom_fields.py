@@ -81,7 +81,7 @@ def resolve(s: Session, scope: Scope, given: Mapping[str, Any]) -> dict[int, str
     return chosen
 
 
-def write(s: Session, client_id: int, values: dict[int, str | None], *,
+def write(s: Session, tenant_id: int, client_id: int, values: dict[int, str | None], *,
           replacing: bool = True) -> None:
     """Set the given fields' values; ``replacing``: the client may already have some (an
     update), which go first. Two statements whatever the number of fields."""
@@ -90,17 +90,20 @@ def write(s: Session, client_id: int, values: dict[int, str | None], *,
     table = m.custom_values
     if replacing:
         s.executemany(("custom_clear",),
-                      lambda: table.delete().where(v.client_id == bp("client_id"),
+                      lambda: table.delete().where(v.tenant_id == bp("tenant_id"),
+                                                   v.client_id == bp("client_id"),
                                                    v.field_id == bp("field_id")),
-                      [{"client_id": client_id, "field_id": field} for field in values])
+                      [{"tenant_id": tenant_id, "client_id": client_id, "field_id": field}
+                       for field in values])
     s.executemany(("custom_insert",),
-                  lambda: table.insert().values(client_id=bp("v_client_id"),
+                  lambda: table.insert().values(tenant_id=bp("v_tenant_id"),
+                                                client_id=bp("v_client_id"),
                                                 field_id=bp("v_field_id"), value=bp("v_value")),
-                  [{"v_client_id": client_id, "v_field_id": field, "v_value": value}
-                   for field, value in values.items()])
+                  [{"v_tenant_id": tenant_id, "v_client_id": client_id, "v_field_id": field,
+                    "v_value": value} for field, value in values.items()])
 
 
-def attach(s: Session, by_id: dict[int, dict]) -> None:
+def attach(s: Session, tenant_id: int, by_id: dict[int, dict]) -> None:
     """Set each row's ``custom_fields`` (rows by client id), in one query."""
     ids = {f"id_{i}": cid for i, cid in enumerate(by_id)}
     for row in by_id.values():
@@ -108,7 +111,8 @@ def attach(s: Session, by_id: dict[int, dict]) -> None:
     for row in s.rows(
         ("custom", len(ids)),
         lambda: sa.select(v.client_id, f.name, v.value)
-        .join(m.custom_fields, f.id == v.field_id).where(v.client_id.in_([bp(n) for n in ids])),
-        ids,
+        .join(m.custom_fields, f.id == v.field_id)
+        .where(v.tenant_id == bp("tenant_id"), v.client_id.in_([bp(n) for n in ids])),
+        {"tenant_id": tenant_id, **ids},
     ):
         by_id[row["client_id"]]["custom_fields"][row["name"]] = row["value"]

@@ -1,8 +1,14 @@
 """The tables of the client store.
 
 One schema serves all five dialects: a client row holds the union of every vendor's fields, and
-the dialects choose which of them they show. The services read and write these tables through
-SQLAlchemy Core (``Model.__table__``), never through ORM sessions: a gateway request is a single
+the dialects choose which of them they show.
+
+Every id a dialect shows (a client's, a workspace's, a category's, a user's) is numbered per
+tenant: those tables' primary key is ``(tenant_id, id)``, and ``id`` comes from the tenant's own
+counter (``core.numbering``), which only goes up, so an id is never given twice in a tenant and
+says nothing about any other tenant. An import may set an id; the counter then moves past it.
+
+The services read and write these tables through SQLAlchemy Core (``Model.__table__``), never through ORM sessions: a gateway request is a single
 statement or two, and the ORM's identity map and unit of work would cost more than the query.
 """
 
@@ -28,10 +34,30 @@ URL_MAX = 2048
 TEXT_MAX = 65_535
 SLUG_MAX = 100
 IDEMPOTENCY_KEY_MAX = 255
+#: The longest string id a vendor may have given a client (GitScrum's uuids are its own strings).
+EXTERNAL_ID_MAX = 255
 
 
 def _id(**kw: Any) -> Any:
     return Field(default=None, sa_column=sa.Column(ID, primary_key=True, autoincrement=True), **kw)
+
+
+def _tenant_key() -> Any:
+    """``tenant_id`` as the first half of a per-tenant primary key."""
+    return Field(sa_column=sa.Column(
+        ID, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True))
+
+
+def _number() -> Any:
+    """``id`` as the second half of a per-tenant primary key (given by ``core.numbering``)."""
+    return Field(default=None, sa_column=sa.Column(ID, primary_key=True, autoincrement=False))
+
+
+def _of_tenant(columns: list[str], table: str, *, ondelete: str,
+               name: str) -> sa.ForeignKeyConstraint:
+    """A reference to a per-tenant row: ``(tenant_id, <column>)`` to ``table(tenant_id, id)``."""
+    return sa.ForeignKeyConstraint(["tenant_id", *columns], [f"{table}.tenant_id", f"{table}.id"],
+                                   ondelete=ondelete, name=name)
 
 
 def _fk(target: str, *, ondelete: str, nullable: bool = False, index: bool = False) -> Any:
@@ -57,10 +83,10 @@ def _counter() -> Any:
     return Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
 
 
-def _only_one(name: str, column: str, flag: str) -> sa.Index:
-    """A partial unique index: at most one row per ``column`` value has ``flag`` set."""
+def _only_one(name: str, *columns: str, flag: str) -> sa.Index:
+    """A partial unique index: at most one row per ``columns`` value has ``flag`` set."""
     where = sa.text(flag)
-    return sa.Index(name, column, unique=True, sqlite_where=where, postgresql_where=where)
+    return sa.Index(name, *columns, unique=True, sqlite_where=where, postgresql_where=where)
 
 
 def _text(length: int | None = None, *, nullable: bool = True) -> Any:
@@ -68,12 +94,22 @@ def _text(length: int | None = None, *, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=sa.Column(type_, nullable=nullable))
 
 
+def _next() -> Any:
+    return Field(default=1, sa_column=sa.Column(ID, nullable=False, server_default="1"))
+
+
 class Tenant(SQLModel, table=True):
+    """A tenant, with the next id of each of its numbered tables (``core.numbering``)."""
+
     __tablename__ = "tenants"
 
     id: int | None = _id()
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False, unique=True))
     created_at: datetime = _ts()
+    next_client_id: int = _next()
+    next_workspace_id: int = _next()
+    next_category_id: int = _next()
+    next_user_id: int = _next()
 
 
 class Workspace(SQLModel, table=True):
@@ -82,11 +118,11 @@ class Workspace(SQLModel, table=True):
     __tablename__ = "workspaces"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "slug", name="uq_workspaces_tenant_slug"),
-        _only_one("uq_workspaces_one_default", "tenant_id", "is_default"),
+        _only_one("uq_workspaces_one_default", "tenant_id", flag="is_default"),
     )
 
-    id: int | None = _id()
-    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    tenant_id: int = _tenant_key()
+    id: int | None = _number()
     slug: str = Field(sa_column=sa.Column(sa.String(SLUG_MAX), nullable=False))
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     is_default: bool = _flag()
@@ -97,10 +133,14 @@ class ApiKey(SQLModel, table=True):
     """An API key. Only the SHA-256 of the secret is kept; ``prefix`` identifies it to people."""
 
     __tablename__ = "api_keys"
+    __table_args__ = (
+        _of_tenant(["workspace_id"], "workspaces", ondelete="CASCADE",
+                   name="fk_api_keys_workspace"),
+    )
 
     id: int | None = _id()
     tenant_id: int = _fk("tenants.id", ondelete="CASCADE", index=True)
-    workspace_id: int | None = _fk("workspaces.id", ondelete="CASCADE", nullable=True)
+    workspace_id: int | None = Field(default=None, sa_column=sa.Column(ID, nullable=True))
     name: str | None = _text(NAME_MAX)
     prefix: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     key_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
@@ -112,11 +152,11 @@ class ClientCategory(SQLModel, table=True):
     __tablename__ = "client_categories"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "name", name="uq_client_categories_tenant_name"),
-        _only_one("uq_client_categories_one_default", "tenant_id", "is_default"),
+        _only_one("uq_client_categories_one_default", "tenant_id", flag="is_default"),
     )
 
-    id: int | None = _id()
-    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
+    tenant_id: int = _tenant_key()
+    id: int | None = _number()
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     is_default: bool = _flag()
     created_at: datetime = _ts()
@@ -137,13 +177,22 @@ class Client(SQLModel, table=True):
         sa.Index("ix_clients_tenant_industry", "tenant_id", "industry", "id"),
         sa.Index("ix_clients_tenant_category", "tenant_id", "category_id", "id"),
         sa.CheckConstraint("status IN ('active', 'inactive')", name="ck_clients_status"),
+        sa.UniqueConstraint("tenant_id", "uuid", name="uq_clients_tenant_uuid"),
+        _of_tenant(["workspace_id"], "workspaces", ondelete="RESTRICT",
+                   name="fk_clients_workspace"),
+        _of_tenant(["category_id"], "client_categories", ondelete="RESTRICT",
+                   name="fk_clients_category"),
     )
 
-    id: int | None = _id()
-    uuid: str = Field(sa_column=sa.Column(sa.String(36), nullable=False, unique=True))
-    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
-    workspace_id: int = _fk("workspaces.id", ondelete="RESTRICT")
-    category_id: int = _fk("client_categories.id", ondelete="RESTRICT")
+    tenant_id: int = _tenant_key()
+    id: int | None = _number()
+    #: The store's own uuid v4, or the string id a vendor gave the client (kept as given).
+    uuid: str = Field(sa_column=sa.Column(sa.String(EXTERNAL_ID_MAX), nullable=False))
+    workspace_id: int = Field(sa_column=sa.Column(ID, nullable=False))
+    category_id: int = Field(sa_column=sa.Column(ID, nullable=False))
+    #: The dialect a client was imported through (``None``: created here); an import only
+    #: updates the clients that came through its own dialect (``core.imports``).
+    origin: str | None = _text(SHORT_MAX)
     name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     status: str = Field(
         default="active", sa_column=sa.Column(sa.String(16), nullable=False)
@@ -186,13 +235,13 @@ class ClientTag(SQLModel, table=True):
     """A client's tags in the order they were given."""
 
     __tablename__ = "client_tags"
-    __table_args__ = (sa.UniqueConstraint("client_id", "title", name="uq_client_tags_title"),)
-
-    client_id: int = Field(
-        sa_column=sa.Column(
-            ID, sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
-        )
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "client_id", "title", name="uq_client_tags_title"),
+        _of_tenant(["client_id"], "clients", ondelete="CASCADE", name="fk_client_tags_client"),
     )
+
+    tenant_id: int = Field(sa_column=sa.Column(ID, primary_key=True))
+    client_id: int = Field(sa_column=sa.Column(ID, primary_key=True))
     position: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True))
     title: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
 
@@ -207,13 +256,15 @@ class ClientUser(SQLModel, table=True):
     __tablename__ = "client_users"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "email_key", name="uq_client_users_tenant_email"),
-        _only_one("uq_client_users_one_owner", "client_id", "is_owner"),
+        _only_one("uq_client_users_one_owner", "tenant_id", "client_id", flag="is_owner"),
         sa.CheckConstraint("kind IN ('user', 'contact')", name="ck_client_users_kind"),
+        _of_tenant(["client_id"], "clients", ondelete="CASCADE", name="fk_client_users_client"),
+        sa.Index("ix_client_users_client", "tenant_id", "client_id"),
     )
 
-    id: int | None = _id()
-    tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
-    client_id: int | None = _fk("clients.id", ondelete="CASCADE", nullable=True, index=True)
+    tenant_id: int = _tenant_key()
+    id: int | None = _number()
+    client_id: int | None = Field(default=None, sa_column=sa.Column(ID, nullable=True))
     kind: str = Field(default="user", sa_column=sa.Column(sa.String(16), nullable=False))
     first_name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
     last_name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
@@ -239,12 +290,13 @@ class CustomField(SQLModel, table=True):
 
 class ClientCustomValue(SQLModel, table=True):
     __tablename__ = "client_custom_values"
-
-    client_id: int = Field(
-        sa_column=sa.Column(
-            ID, sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
-        )
+    __table_args__ = (
+        _of_tenant(["client_id"], "clients", ondelete="CASCADE",
+                   name="fk_client_custom_values_client"),
     )
+
+    tenant_id: int = Field(sa_column=sa.Column(ID, primary_key=True))
+    client_id: int = Field(sa_column=sa.Column(ID, primary_key=True))
     field_id: int = Field(
         sa_column=sa.Column(
             ID, sa.ForeignKey("custom_fields.id", ondelete="CASCADE"), primary_key=True
@@ -261,7 +313,9 @@ class OutboxEmail(SQLModel, table=True):
 
     id: int | None = _id()
     tenant_id: int = _fk("tenants.id", ondelete="CASCADE")
-    client_id: int | None = _fk("clients.id", ondelete="SET NULL", nullable=True)
+    #: The client it is about, for the record only: no foreign key, so the email stays queued
+    #: (and its row unchanged) when the client is deleted before it is sent.
+    client_id: int | None = Field(default=None, sa_column=sa.Column(ID, nullable=True))
     kind: str = Field(sa_column=sa.Column(sa.String(50), nullable=False))
     to_email: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False))
     to_name: str | None = _text(NAME_MAX)

@@ -17,6 +17,7 @@ from .checks import check_name
 from .client_rows import Key, locate, reach, touch
 from .clock import now
 from .errors import Conflict, Invalid
+from .numbering import take
 from .scope import Scope
 from .session import Session
 from .sql import Statements
@@ -83,7 +84,8 @@ class Users:
         with self._db.write() as s:
             if client_id is not None:
                 locate(s, scope, Key.of(id=client_id))
-            row["id"] = s.insert(m.client_users, row, unique="email")
+            row["id"] = take(s, scope.tenant_id, "user")
+            s.insert(m.client_users, row, unique="email")
         return {k: row[k] for k in _USER_COLUMNS}
 
     def list(self, scope: Scope, *, client_id: int | None = None) -> list[dict]:
@@ -130,11 +132,12 @@ def attach_owner(s: Session, scope: Scope, client_id: int, person: Person,
         s.update(m.client_users, contact, {
             "client_id": client_id, "kind": "user", "is_owner": True,
             "first_name": person.first_name, "last_name": person.last_name,
-        })
+        }, tenant_id=scope.tenant_id)
         return
     # Another request may take the email between the check and this insert: a Conflict too.
     s.insert(m.client_users, {
-        "tenant_id": scope.tenant_id, "client_id": client_id, "kind": "user",
+        "tenant_id": scope.tenant_id, "id": take(s, scope.tenant_id, "user"),
+        "client_id": client_id, "kind": "user",
         "first_name": person.first_name, "last_name": person.last_name,
         "email": email_form(person.email),
         "email_key": email_key(person.email), "is_owner": True, "created_at": stamp,
@@ -156,8 +159,9 @@ def make_owner(s: Session, scope: Scope, client_id: int, user_id: Any) -> None:
     # Clear first: at most one owner per client is a unique index, checked per statement.
     s.execute(("owner_clear",),
               lambda: m.client_users.update()
-              .where(u.client_id == bp("client_id"), u.is_owner).values(is_owner=False),
-              {"client_id": client_id})
-    s.update(m.client_users, user["id"], {"is_owner": True})
-    touch(s, client_id, {"contact_person": full_name(user["first_name"], user["last_name"]),
+              .where(u.tenant_id == bp("tenant_id"), u.client_id == bp("client_id"), u.is_owner)
+              .values(is_owner=False),
+              {"tenant_id": scope.tenant_id, "client_id": client_id})
+    s.update(m.client_users, user["id"], {"is_owner": True}, tenant_id=scope.tenant_id)
+    touch(s, scope, client_id, {"contact_person": full_name(user["first_name"], user["last_name"]),
                          "email": user["email"]})

@@ -44,14 +44,18 @@ class Projection:
         selected = [n for n in (*COLUMNS, *JOINED) if n in wanted]
         self.keys = tuple(selected)
         source: sa.FromClause = m.clients
+        c = m.clients.c
         if "workspace_slug" in wanted:
-            source = source.join(m.workspaces, m.workspaces.c.id == m.clients.c.workspace_id)
+            w = m.workspaces.c
+            source = source.join(m.workspaces, sa.and_(w.tenant_id == c.tenant_id,
+                                                       w.id == c.workspace_id))
         if "category_name" in wanted:
-            source = source.join(m.categories, m.categories.c.id == m.clients.c.category_id)
+            k = m.categories.c
+            source = source.join(m.categories, sa.and_(k.tenant_id == c.tenant_id,
+                                                       k.id == c.category_id))
         if wanted & {"owner_id", "owner_first_name", "owner_last_name", "owner_email"}:
-            source = source.outerjoin(
-                _owner, sa.and_(_owner.c.client_id == m.clients.c.id, _owner.c.is_owner)
-            )
+            source = source.outerjoin(_owner, sa.and_(
+                _owner.c.tenant_id == c.tenant_id, _owner.c.client_id == c.id, _owner.c.is_owner))
         columns = [(COLUMNS.get(n) if n in COLUMNS else JOINED[n]).label(n) for n in selected]
         self.select = sa.select(*columns).select_from(source)
 

@@ -100,7 +100,8 @@ def _reader(type_: Any, dialect: sa.Dialect) -> Processor:
 class Session:
     """One DBAPI connection for the duration of a read or a write."""
 
-    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "deadline", "key", "quick")
+    __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "Error", "deadline", "key",
+                 "quick")
 
     def __init__(self, raw: Any, statements: Compiled) -> None:
         self.raw = raw
@@ -108,6 +109,7 @@ class Session:
         self._statements = statements
         #: The driver's own error for a broken constraint (sqlite3's or psycopg's).
         self.IntegrityError = statements.dialect.dbapi.IntegrityError
+        self.Error = statements.dialect.dbapi.Error
         #: While a bounded call runs (``Statements.within``): when it must have finished, and
         #: the shape of the statement running.
         self.deadline: float | None = None
@@ -122,7 +124,13 @@ class Session:
         try:
             yield
         except BaseException:
-            self._cursor.execute("ROLLBACK TO SAVEPOINT clientgate_sp")
+            try:
+                # Undone and forgotten: a savepoint of the same name outside this one is the
+                # one an outer ROLLBACK TO then finds.
+                self._cursor.execute("ROLLBACK TO SAVEPOINT clientgate_sp")
+                self._cursor.execute("RELEASE SAVEPOINT clientgate_sp")
+            except self.Error:
+                pass  # the transaction is gone with it (SQLite undoes it on an interrupt)
             raise
         self._cursor.execute("RELEASE SAVEPOINT clientgate_sp")
 
@@ -203,12 +211,22 @@ class Session:
         except self.IntegrityError:
             raise Conflict(unique) from None
 
-    def update(self, table: sa.Table, row_id: int, values: Mapping[str, Any]) -> int:
-        """Set ``values`` on the row of ``table`` whose ``id`` is ``row_id``; rows changed."""
+    def update(self, table: sa.Table, row_id: int, values: Mapping[str, Any], *,
+               tenant_id: int | None = None) -> int:
+        """Set ``values`` on the row of ``table`` whose ``id`` is ``row_id`` (in ``tenant_id``,
+        which a table numbered per tenant requires: see ``core.models``); rows changed."""
         columns = tuple(sorted(values))
-        return self.execute(
-            ("update", table.name, columns),
-            lambda: table.update().where(table.c.id == sa.bindparam("row_id"))
-            .values({k: sa.bindparam(f"v_{k}") for k in columns}),
-            {"row_id": row_id, **{f"v_{k}": v for k, v in values.items()}},
-        )
+        per_tenant = "tenant_id" in table.primary_key.columns
+        if per_tenant and tenant_id is None:
+            raise ValueError(f"{table.name} ids are per tenant: give the tenant_id")
+        key = {"row_id": row_id, "tenant_id": tenant_id} if per_tenant else {"row_id": row_id}
+
+        def build() -> sa.Executable:
+            where = [table.c.id == sa.bindparam("row_id")]
+            if per_tenant:
+                where.append(table.c.tenant_id == sa.bindparam("tenant_id"))
+            return table.update().where(*where).values(
+                {k: sa.bindparam(f"v_{k}") for k in columns})
+
+        return self.execute(("update", table.name, columns), build,
+                            {**key, **{f"v_{k}": v for k, v in values.items()}})

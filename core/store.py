@@ -12,7 +12,9 @@ from .categories import Categories
 from .clients import Clients
 from .custom_fields import CustomFields
 from .db import create_engine
+from .exports import Exports
 from .idempotency import Idempotency
+from .imports import Imports
 from .keys import Keys
 from .outbox import Outbox
 from .people import Users
@@ -34,6 +36,10 @@ class Store:
         self.users = Users(db)
         self.outbox = Outbox(db)
         self.idempotency = Idempotency(db)
+        #: The bulk write path of imports, keeping the ids records come with.
+        self.imports = Imports(db)
+        #: A whole tenant read out, for ``clientgate export``.
+        self.exports = Exports(db, self.workspaces)
         self.clients = Clients(db, workspaces=self.workspaces, categories=self.categories,
                                outbox=self.outbox)
 

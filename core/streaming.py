@@ -52,7 +52,7 @@ class Batches:
                 ).order_by(c.id).limit(sa.bindparam("batch")),
                 self._values,
             )
-            attach(s, rows, projection)
+            attach(s, self._scope.tenant_id, rows, projection)
         self._checked = True
         if len(rows) < self._batch:
             self._done = True

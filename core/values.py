@@ -146,6 +146,19 @@ def canonical_uuid(value: Any) -> str | None:
     return str(uuidlib.UUID(value.strip("{}").replace("-", "")))
 
 
+def client_uuid(value: Any) -> str | None:
+    """The form a client's string id is stored in: a uuid in its canonical form, any other
+    string a vendor may have given (printable, at most ``EXTERNAL_ID_MAX``) as it is; ``None``
+    for what no client can have."""
+    canonical = canonical_uuid(value)
+    if canonical is not None:
+        return canonical
+    if (isinstance(value, str) and 0 < len(value) <= m.EXTERNAL_ID_MAX and value.isprintable()
+            and value.strip() == value):
+        return value
+    return None
+
+
 def valid_id(value: Any) -> bool:
     """Whether ``value`` can be a row id at all (anything else cannot exist, so is not found)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX

@@ -13,6 +13,7 @@ from . import models as m
 from .checks import SLUG, check_name, check_slug, require_tenant
 from .clock import now
 from .errors import Invalid, NotFound
+from .numbering import take
 from .scope import Scope
 from .session import Session
 from .sql import Statements
@@ -45,9 +46,9 @@ class Workspaces:
 
     def insert(self, s: Session, tenant_id: int, slug: str, name: str, *,
                default: bool = False) -> dict:
-        row = {"tenant_id": tenant_id, "slug": slug, "name": name, "is_default": default,
-               "created_at": now()}
-        row["id"] = s.insert(m.workspaces, row, unique="slug")
+        row = {"tenant_id": tenant_id, "id": take(s, tenant_id, "workspace"), "slug": slug,
+               "name": name, "is_default": default, "created_at": now()}
+        s.insert(m.workspaces, row, unique="slug")
         return row
 
     def list(self, tenant_id: int | None = None) -> list[dict]:

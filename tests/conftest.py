@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from core import migrate
+from core import migrate, numbering
 from core.db import create_engine, normalize_url
 from core.store import Store
 from gateway.app import create_app
@@ -115,9 +115,16 @@ class TenantKit:
         return {"Authorization": f"Bearer {self.limited_key}"}
 
 
-def make_tenant(store: Store, label: str = "t") -> TenantKit:
+def make_tenant(store: Store, label: str = "t", *, ids_from: int | None = None) -> TenantKit:
+    """A tenant; with ``ids_from``, every id it gives after its default workspace and category
+    starts there (so its clients, users and second workspace hold ids another test tenant
+    does not have)."""
     name = f"{label}-{next(_names)}-{uuid.uuid4().hex[:6]}"
     tenant = store.tenants.create(name, workspace_slug="main", workspace_name="Main")
+    if ids_from is not None:
+        with store.db.write() as s:
+            for kind in numbering.KINDS:
+                numbering.keep(s, tenant["id"], kind, ids_from - 1)
     main = next(w for w in store.workspaces.list(tenant["id"]) if w["slug"] == "main")
     other = store.workspaces.create(tenant["id"], "other", "Other")
     _, key = store.keys.create(tenant["id"], name="tests")
@@ -132,7 +139,9 @@ def tenant(store: Store) -> TenantKit:
 
 @pytest.fixture
 def other_tenant(store: Store) -> TenantKit:
-    return make_tenant(store, "other")
+    """Another tenant. Ids are per tenant, so it has a client 1 of its own when ``tenant`` has
+    one; its ids start at 10,000, so that an id of its own which ``tenant`` lacks is at hand."""
+    return make_tenant(store, "other", ids_from=10_000)
 
 
 @pytest.fixture(scope="session")

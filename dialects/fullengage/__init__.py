@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.listing import Listing
 from dialects.nextjs import NextjsDialect
 
 from . import routes, schemas
@@ -15,6 +16,7 @@ class FullEngage(NextjsDialect):
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
+    listing = Listing("/api/v1/clients", fixed={"sortBy": "createdAt", "sortOrder": "asc"})
 
 
 dialect = FullEngage()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
 from . import errors, routes, schemas
@@ -15,6 +16,8 @@ class GitScrum(LaravelDialect):
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
+    listing = Listing("/contact-companies/clients", workspace_param="company_slug",
+                      workspace_by="slug", workspace_required=True)
     errors = errors
 
 

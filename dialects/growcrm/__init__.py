@@ -3,6 +3,7 @@ form bodies, and sub-resource actions for tags, status and the account owner."""
 
 from __future__ import annotations
 
+from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
 from . import errors, routes, schemas
@@ -16,6 +17,7 @@ class GrowCrm(LaravelDialect):
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
+    listing = Listing("/api/clients")
     errors = errors
 
 

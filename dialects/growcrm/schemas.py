@@ -67,6 +67,15 @@ def _owner(row: dict[str, Any]) -> dict[str, Any] | None:
             "name": full_name(row["owner_first_name"], row["owner_last_name"])}
 
 
+def _owner_back(value: Any) -> dict[str, Any]:
+    """What an owner object says: its id and name (split at the first space: the name shown is
+    ``first last``)."""
+    if not isinstance(value, dict) or value.get("id") is None:
+        return {}
+    first, _, last = str(value.get("name") or "").partition(" ")
+    return {"owner_id": value["id"], "owner_first_name": first, "owner_last_name": last}
+
+
 def _address(kind: str) -> dict[str, str]:
     return {part: f"{kind}_{part}" for part in ADDRESS}
 
@@ -81,7 +90,8 @@ CLIENT = ClientObject({
     "website": "website",
     "vat": "vat",
     "category": {"id": "category_id", "name": "category_name"},
-    "owner": Computed(("owner_id", "owner_first_name", "owner_last_name"), out=_owner),
+    "owner": Computed(("owner_id", "owner_first_name", "owner_last_name"), out=_owner,
+                      back=_owner_back),
     "billing": {**_address("billing"),
                 "invoice_due_days": Field("billing_invoice_due_days",
                                           out=lambda v: None if v is None else str(v),

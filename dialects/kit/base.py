@@ -23,6 +23,9 @@ A dialect is a ``Dialect`` subclass instance. Its attributes:
 ``paging``
     How a list is asked for and answered (``kit.paging``: per-page, page/limit, limit/offset or
     everything).
+``listing``
+    Where the clients are listed and how a list names a workspace (``kit.listing``): with
+    ``client`` and ``paging``, what an import from the vendor's API reads.
 ``render(error, scope)``
     The vendor's response for a ``kit.errors.ApiError``: the only place a dialect writes an
     error body.
@@ -47,6 +50,7 @@ from starlette.types import Scope
 from core import errors as store_errors
 
 from . import errors as api
+from .listing import Listing
 from .paging import Paging
 from .wire import ClientObject
 
@@ -64,6 +68,7 @@ class Dialect:
     route_table: ClassVar[list[BaseRoute]]
     client: ClassVar[ClientObject]
     paging: ClassVar[Paging]
+    listing: ClassVar[Listing]
 
     def routes(self) -> list[BaseRoute]:
         return self.route_table

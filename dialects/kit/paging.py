@@ -16,14 +16,20 @@ Everything     none                        ``{"data": [...]}``, streamed a batch
 
 A dialect's list-query schema is built on ``strategy.schema(base)`` and passes
 ``strategy.window(params)`` into its ``ClientQuery``; its route answers ``strategy.envelope``.
+
+Read the other way, a strategy walks a vendor's list as a client of it (an import does):
+``ask(index, size)`` gives the parameters of a page and ``read(body, index, size)`` checks the
+answer's envelope and says what it holds (``Reading``), or raises ``PageError``.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow
+import marshmallow.validate
 import orjson
 from starlette.responses import Response, StreamingResponse
 
@@ -35,9 +41,56 @@ from .responses import JSON
 Run = Callable[..., Awaitable[Any]]
 
 
+class PageError(ValueError):
+    """A vendor's answer is not a page of this strategy, or not the page that was asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A page read back: its items, whether it is the last, and the total where it says one."""
+
+    items: list[Any]
+    last: bool
+    total: int | None = None
+
+
+def _largest(field: marshmallow.fields.Field, fallback: int = 100) -> int:
+    """The largest value a size parameter allows (``max`` of its rule)."""
+    top = getattr(field, "max", None)
+    for rule in getattr(field, "validators", ()):
+        if isinstance(rule, marshmallow.validate.Range) and rule.max is not None:
+            top = rule.max if top is None else min(top, rule.max)
+    return int(top) if top is not None else fallback
+
+
+def _items(body: Any, *, key: str | None = "data") -> list[Any]:
+    items = body if key is None else body.get(key) if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        where = "a JSON array" if key is None else f'an object with a "{key}" array'
+        raise PageError(f"expected {where}, got {type(body).__name__}")
+    return items
+
+
+def _count(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise PageError(f"{name} is not a count: {value!r}")
+    return value
+
+
 class Paging:
     """The interface: ``fields`` (parameter name -> rule), ``window`` (what a ``ClientQuery``
-    takes from the loaded parameters), ``envelope`` (the body for a page of rendered items)."""
+    takes from the loaded parameters), ``envelope`` (the body for a page of rendered items);
+    and, as a vendor's client, ``largest``, ``ask`` and ``read``."""
+
+    #: The largest page the vendor gives (``None``: it has no pages, one answer holds all).
+    largest: int | None = None
+
+    def ask(self, index: int, size: int) -> dict[str, int]:
+        """The query parameters of page ``index`` (from 0) of ``size`` items."""
+        raise NotImplementedError
+
+    def read(self, body: Any, index: int, size: int) -> Reading:
+        raise NotImplementedError
 
     def fields(self) -> dict[str, marshmallow.fields.Field]:
         raise NotImplementedError
@@ -72,6 +125,19 @@ class PerPage(Paging):
     def envelope(self, items: list[Any], page: Page) -> list[Any]:
         return items
 
+    @property
+    def largest(self) -> int:  # type: ignore[override]
+        return _largest(self.per_page)
+
+    def ask(self, index: int, size: int) -> dict[str, int]:
+        return {"per_page": size, "page": index + 1}
+
+    def read(self, body: Any, index: int, size: int) -> Reading:
+        items = _items(body, key=None)
+        if len(items) > size:
+            raise PageError(f"page {index + 1} has {len(items)} items, {size} were asked for")
+        return Reading(items, last=len(items) < size)
+
 
 class PageLimit(Paging):
     """``?page=P&limit=N``, answered as Laravel's ``LengthAwarePaginator`` numbers it."""
@@ -93,6 +159,28 @@ class PageLimit(Paging):
         return {"data": items, "meta": {"current_page": page.offset // size + 1,
                                         "per_page": size, "total": total,
                                         "last_page": max(1, -(-total // size))}}
+
+    @property
+    def largest(self) -> int:  # type: ignore[override]
+        return _largest(self.limit)
+
+    def ask(self, index: int, size: int) -> dict[str, int]:
+        return {"page": index + 1, "limit": size}
+
+    def read(self, body: Any, index: int, size: int) -> Reading:
+        items = _items(body)
+        meta = body.get("meta")
+        if not isinstance(meta, dict):
+            raise PageError('expected a "meta" object beside "data"')
+        current = _count(meta.get("current_page"), "meta.current_page")
+        per_page = _count(meta.get("per_page"), "meta.per_page")
+        last_page = _count(meta.get("last_page"), "meta.last_page")
+        total = _count(meta.get("total"), "meta.total")
+        if current != index + 1:
+            raise PageError(f"page {index + 1} was asked for, page {current} came back")
+        if per_page != size or len(items) > size:
+            raise PageError(f"page {current} has {per_page} a page, {size} were asked for")
+        return Reading(items, last=current >= last_page, total=total)
 
 
 class LimitOffset(Paging):
@@ -117,6 +205,28 @@ class LimitOffset(Paging):
                     "meta": {"total": page.total, "limit": page.limit, "offset": page.offset}}
         return {"data": items, "total": page.total}
 
+    @property
+    def largest(self) -> int:  # type: ignore[override]
+        return _largest(self.limit)
+
+    def ask(self, index: int, size: int) -> dict[str, int]:
+        return {"limit": size, "offset": index * size}
+
+    def read(self, body: Any, index: int, size: int) -> Reading:
+        items = _items(body)
+        if self.meta:
+            meta = body.get("meta")
+            if not isinstance(meta, dict):
+                raise PageError('expected a "meta" object beside "data"')
+            total = _count(meta.get("total"), "meta.total")
+        else:
+            total = _count(body.get("total"), "total")
+        offset = index * size
+        if len(items) > size or (len(items) < size and offset + len(items) < total):
+            raise PageError(f"{len(items)} items at offset {offset} of {total}, "
+                            f"{size} were asked for")
+        return Reading(items, last=offset + len(items) >= total, total=total)
+
 
 class Everything(Paging):
     """Every client of the scope, no parameters: ``{"data": [...]}``, read and sent ``batch``
@@ -133,6 +243,12 @@ class Everything(Paging):
 
     def envelope(self, items: list[Any], page: Page) -> dict[str, Any]:
         return {"data": items}
+
+    def ask(self, index: int, size: int) -> dict[str, int]:
+        return {}
+
+    def read(self, body: Any, index: int, size: int) -> Reading:
+        return Reading(_items(body), last=True)
 
     async def respond(self, run: Run, batches: Batches, render: Callable[[dict], Any], *,
                       option: int = 0) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
 from . import errors, routes, schemas
@@ -15,6 +16,7 @@ class Outlign(LaravelDialect):
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
+    listing = Listing("/api/v1/clients", workspace_param="company_id", workspace_by="id")
     errors = errors
 
 

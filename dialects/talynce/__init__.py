@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.listing import Listing
 from dialects.nextjs import NextjsDialect
 
 from . import routes, schemas
@@ -14,6 +15,7 @@ class Talynce(NextjsDialect):
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
+    listing = Listing("/api/v1/clients")
 
 
 dialect = Talynce()

@@ -1,7 +1,8 @@
 """The ``clientgate`` command: serve the gateway, manage what it serves, deliver its emails.
 
 Tenants, workspaces and API keys; client categories, client users and contacts, and custom
-fields (Grow CRM's, kept for every tenant); ``mailer`` sends the emails the store queued.
+fields (Grow CRM's, kept for every tenant); ``import`` and ``export`` move clients in and out
+with their ids; ``mailer`` sends the emails the store queued.
 
 Every command that prints a record takes ``--json`` for scripts. Errors are one line on stderr
 and a non-zero exit: 2 for bad arguments, 1 for anything the store or the database refused.
@@ -18,10 +19,10 @@ from core.db import DATABASE_ERRORS
 from core.errors import StoreError
 
 from ..settings import PREFIX, SettingsError
-from . import access, clientdata, mail, server
+from . import access, clientdata, mail, server, transfer
 from .shared import CliError, Commands, Parser, describe
 
-GROUPS = (server, access, clientdata, mail)
+GROUPS = (server, access, clientdata, transfer, mail)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,11 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.opened = []
     try:
-        args.func(args)
+        code = args.func(args)
     except (CliError, StoreError, SettingsError, ValueError, *DATABASE_ERRORS) as exc:
         print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
         return 1
     finally:
         for store in args.opened:
             store.dispose()
-    return 0
+    return code or 0

@@ -103,9 +103,12 @@ def test_invalid_values_are_refused_and_nothing_is_written(store, tenant, scope,
 
 
 def test_workspace_and_category_of_another_tenant_are_unknown(store, scope, other_tenant):
-    other_category = store.categories.list(other_tenant.id)[0]["id"]
+    # Ids are per tenant: the other tenant's second workspace and category have ids this tenant
+    # has not given, and they mean nothing here.
+    other_workspace = store.workspaces.create(other_tenant.id, "second")["id"]
+    other_category = store.categories.create(other_tenant.id, "Second")["id"]
     with pytest.raises(Invalid) as caught:
-        store.clients.create(scope, {"name": "x", "workspace_id": other_tenant.workspace["id"]})
+        store.clients.create(scope, {"name": "x", "workspace_id": other_workspace})
     assert caught.value.errors == {"workspace_id": ["unknown"]}
     with pytest.raises(Invalid) as caught:
         store.clients.create(scope, {"name": "x", "category_id": other_category})
@@ -189,7 +192,8 @@ def test_delete_cascades_to_tags_users_and_custom_values(store, tenant, scope):
     assert store.clients.delete(scope, id=row["id"]) == row["id"]
     with store.engine.connect() as conn:
         for table in (m.client_tags, m.client_users, m.custom_values):
-            assert conn.execute(table.select().where(table.c.client_id == row["id"])).all() == []
+            assert conn.execute(table.select().where(table.c.tenant_id == tenant.id,
+                                                     table.c.client_id == row["id"])).all() == []
     with pytest.raises(NotFound):
         store.clients.delete(scope, id=row["id"])
 

@@ -59,3 +59,73 @@ def test_0002_rewrites_email_keys_in_one_form_and_keeps_every_row(at_0001):
         assert [u["id"] for u in found] == [41, 42, 43, 44, 45]
     finally:
         store.db.close()
+
+
+@pytest.fixture
+def at_0003(backend, tmp_path):
+    with empty_database(backend, tmp_path) as url:
+        engine = create_engine(url, pool_size=1)
+        migrate.upgrade(engine, "0003")
+        yield engine
+        engine.dispose()
+
+
+def test_0004_numbers_ids_per_tenant_and_keeps_every_row_and_id(at_0003, backend):
+    now = datetime.now(UTC)
+    sql = [
+        "INSERT INTO tenants (id, name, created_at) VALUES (1, 'a', :now), (2, 'b', :now)",
+        "INSERT INTO workspaces (id, tenant_id, slug, name, is_default, created_at) VALUES "
+        "(10, 1, 'main', 'Main', true, :now), (11, 2, 'main', 'Main', true, :now)",
+        "INSERT INTO client_categories (id, tenant_id, name, is_default, created_at) VALUES "
+        "(20, 1, 'Default', true, :now), (21, 2, 'Default', true, :now)",
+        "INSERT INTO custom_fields (id, tenant_id, name, label, required, created_at) VALUES "
+        "(30, 1, 'po', 'PO', false, :now)",
+        "INSERT INTO clients (id, uuid, tenant_id, workspace_id, category_id, name, status, "
+        "metadata, created_at, updated_at) VALUES "
+        "(100, '00000000-0000-4000-8000-000000000100', 1, 10, 20, 'A1', 'active', '{}', :now, "
+        ":now), (101, '00000000-0000-4000-8000-000000000101', 2, 11, 21, 'B1', 'active', '{}', "
+        ":now, :now)",
+        "INSERT INTO client_tags (client_id, position, title) VALUES (100, 0, 'x'), "
+        "(100, 1, 'y'), (101, 0, 'z')",
+        "INSERT INTO client_custom_values (client_id, field_id, value) VALUES (100, 30, 'P-1')",
+        "INSERT INTO client_users (id, tenant_id, client_id, kind, first_name, last_name, email, "
+        "email_key, is_owner, created_at) VALUES (40, 1, 100, 'user', 'Ann', 'A', 'a@a.example', "
+        "'a@a.example', true, :now)",
+        "INSERT INTO api_keys (id, tenant_id, workspace_id, name, prefix, key_hash, created_at) "
+        "VALUES (50, 1, 10, 'k', 'cg_x', 'h50', :now)",
+        "INSERT INTO outbox_emails (id, tenant_id, client_id, kind, to_email, subject, body, "
+        "created_at) VALUES (60, 1, 100, 'client_welcome', 'a@a.example', 's', 'b', :now)",
+    ]
+    with at_0003.begin() as conn:
+        for statement in sql:
+            conn.execute(sa.text(statement), {"now": now})
+        if backend == "postgresql":
+            # The database once gave id 102, to a client since deleted.
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('clients', 'id'), 102)")
+            for table in ("api_keys", "outbox_emails"):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 60)")
+
+    migrate.upgrade(at_0003)
+
+    assert migrate.is_current(at_0003)
+    store = Store(at_0003)
+    try:
+        a = store.clients.get(Scope(1), id=100)
+        assert (a["name"], a["tags"], a["custom_fields"], a["owner_id"]) == \
+            ("A1", ["x", "y"], {"po": "P-1"}, 40)
+        assert a["workspace_id"] == 10 and a["category_id"] == 20 and a["origin"] is None
+        assert store.clients.get(Scope(2), id=101)["tags"] == ["z"]
+        assert store.clients.get(Scope(2), uuid="00000000-0000-4000-8000-000000000101")["id"] \
+            == 101
+        assert store.keys.list(1)[0]["workspace_id"] == 10
+        assert store.outbox.all(tenant_id=1)[0]["client_id"] == 100
+        # New ids come after every id the old database gave, in every tenant.
+        made = store.clients.create(Scope(2), {"name": "B2"})
+        assert made["id"] == (103 if backend == "postgresql" else 102)
+        assert store.workspaces.create(1, "second")["id"] == 12
+        store.keys.create(1)
+        # Keys keep their own ids, past the old ones (and the old sequence on PostgreSQL).
+        assert store.keys.list(1)[-1]["id"] == (61 if backend == "postgresql" else 51)
+    finally:
+        store.db.close()

@@ -81,10 +81,13 @@ def test_unknown_keys_resolve_to_nothing(store, presented):
 def test_keys_for_unknown_tenants_or_foreign_workspaces_are_refused(store, tenant, other_tenant):
     with pytest.raises(NotFound):
         store.keys.create(10**12)
+    foreign = store.workspaces.create(other_tenant.id, "second")["id"]
     with pytest.raises(NotFound):
-        store.keys.create(tenant.id, workspace_id=other_tenant.workspace["id"])
+        store.keys.create(tenant.id, workspace_id=foreign)
 
 
 def test_each_test_tenant_is_isolated(store):
     a, b = make_tenant(store), make_tenant(store)
-    assert a.id != b.id and a.workspace["id"] != b.workspace["id"]
+    assert a.id != b.id
+    assert {w["tenant_id"] for w in store.workspaces.list(a.id)} == {a.id}
+    assert {w["tenant_id"] for w in store.workspaces.list(b.id)} == {b.id}

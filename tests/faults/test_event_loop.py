@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 
 import httpx2 as httpx
 import pytest
 
-from core import models as m
+from core.imports import Incoming
 from tests.conftest import make_tenant
 
 from .locks import write_lock
@@ -82,13 +81,11 @@ def test_slow_searches_leave_the_loop_free(database_url, store):
 
 def _bulk(store, kit, category: int, count: int) -> None:
     stamp = datetime.now(UTC)
-    with store.engine.begin() as conn:
-        conn.execute(m.clients.insert(), [
-            {"uuid": str(uuid.uuid4()), "tenant_id": kit.id,
-             "workspace_id": kit.workspace["id"], "category_id": category,
-             "name": f"Client {i:06d}", "email": f"c{i}@slow.example", "status": "active",
-             "metadata": {}, "created_at": stamp, "updated_at": stamp}
-            for i in range(count)])
+    store.imports.bulk(kit.id, (
+        Incoming({"workspace_id": kit.workspace["id"], "category_id": category,
+                  "name": f"Client {i:06d}", "email": f"c{i}@slow.example",
+                  "created_at": stamp, "updated_at": stamp})
+        for i in range(count)))
 
 
 pytestmark = pytest.mark.faults

@@ -3,14 +3,13 @@ ends without the body's end: no clean short answer), and the gateway logs it onc
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import httpx2 as httpx
 import pytest
 
-from core import models as m
 from core.db import normalize_url
+from core.imports import Incoming
 from tests.conftest import make_tenant
 
 from .process import GatewayProcess
@@ -26,12 +25,10 @@ def test_a_stream_cut_by_the_database_is_broken_for_the_client(backend, database
     kit = make_tenant(store, "cut")
     stamp = datetime.now(UTC)
     category = store.categories.list(kit.id)[0]["id"]
-    with store.engine.begin() as conn:
-        conn.execute(m.clients.insert(), [
-            {"uuid": str(uuid.uuid4()), "tenant_id": kit.id, "workspace_id": kit.workspace["id"],
-             "category_id": category, "name": f"Client {i}", "status": "active",
-             "metadata": {}, "created_at": stamp, "updated_at": stamp}
-            for i in range(20_000)])
+    store.imports.bulk(kit.id, (
+        Incoming({"workspace_id": kit.workspace["id"], "category_id": category,
+                  "name": f"Client {i}", "created_at": stamp, "updated_at": stamp})
+        for i in range(20_000)))
     url = normalize_url(database_url)
     log = tmp_path / "gateway.log"
     with FaultProxy((url.host, url.port or 5432)) as proxy:

@@ -7,7 +7,6 @@ import itertools
 import threading
 import time
 import tracemalloc
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import anyio
@@ -15,7 +14,7 @@ import httpx2 as httpx
 import orjson
 import pytest
 
-from core import models as m
+from core.imports import Incoming
 from dialects.gitscrum import routes
 from tests.live import serve
 
@@ -28,16 +27,13 @@ def bulk_insert(tenant, workspace: dict, count: int, prefix: str) -> list[str]:
     """``count`` clients straight into the table, oldest first; their names, in id order."""
     category = next(c["id"] for c in tenant.store.categories.list(tenant.id) if c["is_default"])
     start = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
-    rows = [
-        {"uuid": str(uuid.uuid4()), "tenant_id": tenant.id, "workspace_id": workspace["id"],
-         "category_id": category, "name": f"{prefix} {i:05d}", "status": "active",
-         "metadata": {}, "created_at": start + timedelta(seconds=i),
-         "updated_at": start + timedelta(seconds=i)}
-        for i in range(count)
-    ]
-    with tenant.store.engine.begin() as conn:
-        conn.execute(m.clients.insert(), rows)
-    return [r["name"] for r in rows]
+    names = [f"{prefix} {i:05d}" for i in range(count)]
+    tenant.store.imports.bulk(tenant.id, (
+        Incoming({"workspace_id": workspace["id"], "category_id": category, "name": name,
+                  "created_at": start + timedelta(seconds=i),
+                  "updated_at": start + timedelta(seconds=i)})
+        for i, name in enumerate(names)))
+    return names
 
 
 @pytest.fixture

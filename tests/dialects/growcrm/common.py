@@ -72,14 +72,16 @@ def outbox(tenant) -> list[dict]:
     return tenant.store.outbox.all(tenant_id=tenant.id)
 
 
-def custom_values(store, client_id: int) -> list[tuple]:
+def custom_values(store, tenant_id: int, client_id: int) -> list[tuple]:
     v = m.custom_values.c
     with store.engine.connect() as conn:
-        return list(conn.execute(sa.select(v.field_id, v.value).where(v.client_id == client_id)))
+        return list(conn.execute(sa.select(v.field_id, v.value).where(
+            v.tenant_id == tenant_id, v.client_id == client_id)))
 
 
-def tag_rows(store, client_id: int) -> list[str]:
+def tag_rows(store, tenant_id: int, client_id: int) -> list[str]:
     t = m.client_tags.c
     with store.engine.connect() as conn:
         return list(conn.execute(
-            sa.select(t.title).where(t.client_id == client_id).order_by(t.position)).scalars())
+            sa.select(t.title).where(t.tenant_id == tenant_id, t.client_id == client_id)
+            .order_by(t.position)).scalars())

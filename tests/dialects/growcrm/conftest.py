@@ -3,8 +3,8 @@
 The seed's examples name client 12, category 2 and user 34. ``seed_world`` builds, once per
 backend, a database where they are exactly the seed's: tenant 1 has category 2 "Standard" and
 client 12 "Acme Inc" as "The client object" shows it (created at the seed's timestamp), whose
-users are 33 (its first owner) and 34 "Jane Doe" (its owner now); a filler tenant takes the ids
-below. ``seed_server`` serves a fresh copy of it per test, so the curl and PHP examples run
+users are 33 (its first owner) and 34 "Jane Doe" (its owner now); the tenant's counters start
+there. ``seed_server`` serves a fresh copy of it per test, so the curl and PHP examples run
 unchanged but for base URL and API key.
 """
 
@@ -23,7 +23,7 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from core import migrate
+from core import migrate, numbering
 from core.db import create_engine
 from core.people import Person
 from core.scope import Scope
@@ -47,12 +47,10 @@ def build_world(store: Store) -> str:
         tenant = store.tenants.create("growcrm-seed")
         standard = store.categories.create(tenant["id"], "Standard")
         _, key = store.keys.create(tenant["id"], name="seed examples")
-        filler = Scope(store.tenants.create("filler")["id"])
-        for i in range(1, 12):
-            store.clients.create(filler, {"name": f"Filler {i}"})
-        for i in range(1, 33):
-            store.users.create(filler, client_id=None, first_name="Filler", last_name=str(i),
-                               email=f"filler{i}@filler.example", kind="contact")
+        # The seed's ids are the tenant's own: move its counters to them, as an import does.
+        with store.db.write() as s:
+            numbering.keep(s, tenant["id"], "client", 11)
+            numbering.keep(s, tenant["id"], "user", 32)
         scope = Scope(tenant["id"])
         values = {"name": seed["company_name"], "category_id": standard["id"],
                   **{k: seed[k] for k in ("description", "phone", "website", "vat")},

@@ -301,7 +301,7 @@ def test_a_blank_required_custom_field_is_missing(client, tenant, fields, value)
 def test_custom_field_values_are_stored(client, tenant, store, fields):
     created = make(client, tenant, client_contract_ref=" C-1 ", client_region="North")
 
-    stored = dict(custom_values(store, created["id"]))
+    stored = dict(custom_values(store, tenant.id, created["id"]))
     assert stored == {fields["required"]["id"]: "C-1", fields["optional"]["id"]: "North"}
 
 
@@ -317,7 +317,7 @@ def test_update_also_requires_required_custom_fields(client, tenant, store, fiel
                      data={"client_company_name": "New", "client_contract_ref": "C-2"},
                      headers=tenant.headers)
     assert r.status_code == 200
-    assert dict(custom_values(store, created["id"]))[fields["required"]["id"]] == "C-2"
+    assert dict(custom_values(store, tenant.id, created["id"]))[fields["required"]["id"]] == "C-2"
 
 
 def test_every_broken_rule_is_reported_at_once(client, tenant, store, fields):
@@ -419,7 +419,7 @@ def test_set_tags_replaces_the_whole_set(client, tenant, store, kwargs, tags):
 
     assert r.status_code == 200, r.text
     assert r.json()["data"]["tags"] == tags
-    assert tag_rows(store, created["id"]) == tags
+    assert tag_rows(store, tenant.id, created["id"]) == tags
 
 
 def test_status_goes_both_ways(client, tenant):
@@ -479,10 +479,12 @@ def test_delete_removes_the_client_its_users_tags_and_custom_values(client, tena
     assert r.json() == {"data": {"id": doomed["id"]}, "message": "Client deleted successfully."}
     assert client.get(f"{BASE}/{doomed['id']}", headers=tenant.headers).status_code == 404
     assert [u["client_id"] for u in users(tenant)] == [kept["id"]]
-    assert tag_rows(store, doomed["id"]) == [] and custom_values(store, doomed["id"]) == []
-    assert custom_values(store, kept["id"]) != []
-    # The welcome email already queued is still owed; it just no longer points at the client.
-    assert [m["client_id"] for m in outbox(tenant)] == [None]
+    assert tag_rows(store, tenant.id, doomed["id"]) == []
+    assert custom_values(store, tenant.id, doomed["id"]) == []
+    assert custom_values(store, tenant.id, kept["id"]) != []
+    # The welcome email already queued is still owed. It names the client it was about, an id
+    # no other client of the tenant will ever take.
+    assert [m["client_id"] for m in outbox(tenant)] == [doomed["id"]]
     assert client.delete(f"{BASE}/{doomed['id']}", headers=tenant.headers).status_code == 404
 
 

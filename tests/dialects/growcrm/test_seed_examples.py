@@ -106,7 +106,7 @@ def test_delete_a_client(example, seed_server):
     with pytest.raises(NotFound):
         seed_server.client(12)
     assert seed_server.store.users.list(seed_server.scope) == []
-    assert tag_rows(seed_server.store, 12) == []
+    assert tag_rows(seed_server.store, 1, 12) == []
 
 
 def test_set_tags(example, seed_server):

@@ -123,7 +123,7 @@ def test_nul_byte_in_title_is_rejected_not_a_500(client, tenant):
 
 
 def test_company_of_another_tenant_is_invalid(client, tenant, other_tenant):
-    r = client.post(BASE, json={"title": "x", "company_id": other_tenant.workspace["id"]},
+    r = client.post(BASE, json={"title": "x", "company_id": other_tenant.other_workspace["id"]},
                     headers=tenant.headers)
     assert r.status_code == 422
     assert r.json()["errors"] == {"company_id": ["The selected company id is invalid."]}

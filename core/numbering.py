@@ -1,0 +1,57 @@
+"""Per-tenant ids: the next id of a tenant's clients, workspaces, categories or users.
+
+Each tenant keeps one counter per numbered table (``tenants.next_<kind>_id``). Taking an id moves
+the counter on in the same transaction as the insert that uses it, so an id is never given twice
+in a tenant, not even after its row is deleted, and no tenant's ids move when another tenant
+writes. An import that keeps a vendor's id moves the counter past it (``keep``), so a record made
+afterwards never takes an id an imported record holds.
+
+On PostgreSQL the counter's row stays locked until the transaction ends: creates within one
+tenant queue behind each other for the length of a create (writes are serialised on SQLite
+anyway). A bulk import takes its ids in one statement.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import sqlalchemy as sa
+
+from . import models as m
+from .session import Session
+
+Kind = Literal["client", "workspace", "category", "user"]
+KINDS: tuple[Kind, ...] = ("client", "workspace", "category", "user")
+t = m.tenants.c
+bp = sa.bindparam
+
+
+def _counter(kind: Kind) -> sa.Column:
+    return t[f"next_{kind}_id"]
+
+
+def take(s: Session, tenant_id: int, kind: Kind, count: int = 1) -> int:
+    """Reserve ``count`` consecutive new ids of ``kind`` in the tenant; returns the first."""
+    counter = _counter(kind)
+    after = s.scalar(
+        ("numbering.take", kind),
+        lambda: m.tenants.update().where(t.id == bp("tenant_id"))
+        .values({counter: counter + bp("count")}).returning(counter),
+        {"tenant_id": tenant_id, "count": count},
+    )
+    if after is None:
+        raise LookupError(f"no tenant {tenant_id}")
+    return after - count
+
+
+def keep(s: Session, tenant_id: int, kind: Kind, highest: int) -> None:
+    """Record that ids up to ``highest`` are taken (an import kept them): the counter moves past
+    it, never back."""
+    counter = _counter(kind)
+    s.execute(
+        ("numbering.keep", kind),
+        lambda: m.tenants.update()
+        .where(t.id == bp("tenant_id"), counter < bp("next", type_=counter.type))
+        .values({counter: bp("next", type_=counter.type)}),
+        {"tenant_id": tenant_id, "next": highest + 1},
+    )
