@@ -21,7 +21,8 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from dialects.kit.base import Dialect
@@ -59,7 +60,8 @@ class _Wait:
     """Exponential backoff with jitter, or what the source's ``Retry-After`` said."""
 
     def __init__(self, initial: float, maximum: float) -> None:
-        self._backoff = wait_exponential_jitter(initial=initial, max=maximum)
+        self._backoff = wait_exponential(multiplier=initial, max=maximum) + \
+            wait_random(0, initial)
 
     def __call__(self, state: RetryCallState) -> float:
         outcome = state.outcome
