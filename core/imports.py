@@ -223,6 +223,8 @@ class Imports:
         so that it can run again with a savepoint per record, failing only that record."""
         with self._db.write() as s:
             require_tenant(s, tenant_id)
+            if not dry_run:
+                _reserve(s, tenant_id, batch)
             plan = _Plan(tenant_id, origin, _existing(s, tenant_id, batch),
                          _field_ids(s, tenant_id), dry_run, frozenset(planned),
                          deferred=[] if fast else None)
@@ -275,11 +277,23 @@ class _Plan:
     planned: frozenset[tuple[str, int]]
     #: New clients to insert together (a fast batch), as (row, tags, custom values, result).
     deferred: list[tuple[dict, list[str], dict[int, str | None], Result]] | None = None
+    #: The deferred clients' people, each with its client's row (whose id is set later).
+    people: list[tuple[dict, Person]] = field(default_factory=list)
     #: Workspaces and categories found to exist, and the tenant's defaults, looked up once.
     checked: set[tuple[str, Any]] = field(default_factory=set)
     defaults: dict[str, int] = field(default_factory=dict)
     #: The record being written has begun to write (a refusal now needs its savepoint).
     writing: bool = False
+
+
+def _reserve(s: Session, tenant_id: int, batch: list[Incoming]) -> None:
+    """Move the counters past every id the batch names, failed records' too: a vendor's id is
+    never given to another record here, even while its own record cannot be imported."""
+    for kind, ids in (("client", [r.id for r in batch]),
+                      ("user", [p.id for r in batch for p in r.people or ()])):
+        named = [i for i in ids if valid_id(i)]
+        if named:
+            numbering.keep(s, tenant_id, kind, max(named))
 
 
 class _Retry(Exception):
@@ -317,6 +331,31 @@ def _insert_deferred(s: Session, plan: _Plan) -> None:
             position=bp("v_position"), title=bp("v_title")), tagged)
     for row, _, values, _ in plan.deferred:
         custom.write(s, tenant_id, row["id"], values, replacing=False)
+    if plan.people:
+        _insert_people(s, tenant_id, plan.people)
+
+
+def _insert_people(s: Session, tenant_id: int, people: list[tuple[dict, Person]]) -> None:
+    """New clients' people, in one statement: a kept id another person holds, or an email one
+    has, is a refusal (the batch then runs a savepoint a record)."""
+    unnumbered = [p for _, p in people if p.id is None]
+    first = numbering.take(s, tenant_id, "user", len(unnumbered)) if unnumbered else 0
+    kept = [p.id for _, p in people if p.id is not None]
+    if kept:
+        numbering.keep(s, tenant_id, "user", max(kept))
+    rows, given = [], iter(range(first, first + len(unnumbered)))
+    for client, p in people:
+        person_id = p.id if p.id is not None else next(given)
+        email = p.email or NO_EMAIL.format(id=person_id)
+        rows.append({"v_tenant_id": tenant_id, "v_id": person_id, "v_client_id": client["id"],
+                     "v_kind": p.kind, "v_first_name": p.first_name or "",
+                     "v_last_name": p.last_name or "", "v_email": email_form(email),
+                     "v_email_key": email_key(email), "v_is_owner": p.is_owner,
+                     "v_created_at": p.created_at or now()})
+    columns = ("tenant_id", "id", "client_id", "kind", "first_name", "last_name", "email",
+               "email_key", "is_owner", "created_at")
+    s.executemany(("import.people.insert",), lambda: m.client_users.insert().values(
+        {c: bp(f"v_{c}") for c in columns}), rows)
 
 
 def _reason(exc: StoreError) -> str:
@@ -442,7 +481,7 @@ def _create(s: Session, plan: _Plan, record: Incoming, uuid: str | None,
     if "category_id" not in values:
         values["category_id"] = _default(s, plan, "category_id", lambda: sa.select(k.id).where(
             k.tenant_id == bp("tenant_id"), k.is_default))
-    if plan.deferred is not None and not people:
+    if plan.deferred is not None:
         stamp = now()
         row = {"status": "active", "metadata": {}, **values, "tenant_id": tenant_id,
                "id": record.id, "uuid": uuid or str(uuidlib.uuid4()), "origin": plan.origin,
@@ -450,6 +489,7 @@ def _create(s: Session, plan: _Plan, record: Incoming, uuid: str | None,
                "updated_at": stamps.get("updated_at") or stamps.get("created_at") or stamp}
         result = Result("created", record.id, row["uuid"], where=record.where)
         plan.deferred.append((row, labels or [], dict(custom_ids.values()), result))
+        plan.people.extend((row, p) for p in people)
         return result
     plan.writing = True
     if record.id is not None:

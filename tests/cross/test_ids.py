@@ -150,3 +150,23 @@ def test_a_dry_run_writes_nothing(store, tenant):
 
 def _all() -> ClientQuery:
     return ClientQuery(limit=1000)
+
+
+def test_a_refused_record_in_a_batch_fails_alone_and_the_rest_is_written(store, tenant):
+    """A batch is written in one go; when the database refuses a record (an email another
+    person has, a user id another client's person holds) it runs again a record at a time."""
+    records = [
+        Incoming({"name": "First"}, id=1,
+                 people=[Person(7, "A", "A", "same@x.example", is_owner=True)]),
+        Incoming({"name": "Twin email"}, id=2, people=[Person(8, "B", "B", "SAME@x.example")]),
+        Incoming({"name": "Twin person"}, id=3, people=[Person(7, "C", "C", "c@x.example")]),
+        Incoming({"name": "Fine"}, id=4,
+                 people=[Person(None, "D", "D", "d@x.example", is_owner=True)]),
+    ]
+    tally = store.imports.bulk(tenant.id, records, origin="growcrm")
+
+    assert (tally.created, tally.failed) == (2, 2)
+    assert sorted(f.reason for f in tally.failures) == ["users.email: taken", "users.id: taken"]
+    listed = store.clients.list(Scope(tenant.id), _all()).items
+    assert [(c["id"], c["owner_id"]) for c in listed] == [(1, 7), (4, 9)]
+    assert [u["id"] for u in store.users.list(Scope(tenant.id))] == [7, 9]
