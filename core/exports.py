@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from . import models as m
-from .projection import FIELDS, JOINED, Projection
+from .projection import STORED
 from .queries import ClientQuery
 from .scope import Scope
 from .sql import Statements
@@ -22,8 +22,6 @@ from .workspaces import Workspaces
 
 u = m.client_users.c
 bp = sa.bindparam
-#: Every stored field of a client (the joined ones are the workspace's and others' own).
-STORED = Projection(*(f for f in FIELDS if f not in JOINED))
 PEOPLE = ("id", "client_id", "kind", "first_name", "last_name", "email", "is_owner",
           "created_at")
 

@@ -34,7 +34,7 @@ from .checks import check_name, check_slug, require_tenant
 from .client_rows import attach
 from .clock import now
 from .errors import Conflict, Invalid, NotFound, StoreError
-from .projection import ALL
+from .projection import STORED
 from .session import Session
 from .sql import Statements
 from .text import email_form, email_key
@@ -391,11 +391,11 @@ def _existing(s: Session, tenant_id: int, batch: list[Incoming]) -> dict[tuple[s
             chunk = {f"v{i}": v for i, v in enumerate(values[start:start + 500])}
             found += s.rows(
                 ("import.existing", column, len(chunk)),
-                lambda column=column, chunk=chunk: ALL.select.where(
+                lambda column=column, chunk=chunk: STORED.select.where(
                     c.tenant_id == bp("tenant_id"), c[column].in_([bp(n) for n in chunk])),
                 {"tenant_id": tenant_id, **chunk})
     rows = {r["id"]: r for r in found}
-    attach(s, tenant_id, list(rows.values()), ALL)
+    attach(s, tenant_id, list(rows.values()), STORED)
     for row in rows.values():
         row["people"] = []
     if rows:

@@ -68,3 +68,6 @@ class Projection:
 
 
 ALL = Projection(*FIELDS)
+#: Every field stored with a client (tags and custom values too), with no join: what imports
+#: and exports read.
+STORED = Projection(*(f for f in FIELDS if f not in JOINED))
