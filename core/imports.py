@@ -110,9 +110,18 @@ class Tally:
                 "failed": self.failed}
 
 
+#: PostgreSQL plans by its statistics, which a bulk load outruns: a table it last saw empty is
+#: scanned whole, for every lookup and every foreign key check, while it grows. So the tables
+#: are analysed when this many clients have been written, then each time four times as many.
+ANALYZE_FIRST = 2_000
+ANALYZED = ("clients", "client_tags", "client_users", "client_custom_values")
+
+
 class Imports:
     def __init__(self, db: Statements) -> None:
         self._db = db
+        self._written = 0
+        self._analyze_at = ANALYZE_FIRST
 
     # -- containers --------------------------------------------------------------------------
 
@@ -208,12 +217,24 @@ class Imports:
         """Write ``batch`` in one transaction (see the module docstring); one result each, in
         order. ``dry_run``: what would happen, with nothing written; ``planned`` names the
         workspaces and categories (``("workspace_id", 456)``) a dry run would have made."""
-        if not dry_run:
-            try:
-                return self._batch(tenant_id, origin, batch, planned, fast=True)
-            except _Retry:
-                pass  # a record the database refused: the batch again, a savepoint a record
-        return self._batch(tenant_id, origin, batch, planned, dry_run=dry_run)
+        if dry_run:
+            return self._batch(tenant_id, origin, batch, planned, dry_run=True)
+        try:
+            results = self._batch(tenant_id, origin, batch, planned, fast=True)
+        except _Retry:  # a record the database refused: the batch again, a savepoint a record
+            results = self._batch(tenant_id, origin, batch, planned)
+        self._written += len(batch)
+        if self._written >= self._analyze_at:
+            self._analyze_at *= 4
+            self._analyze()
+        return results
+
+    def _analyze(self) -> None:
+        if self._db.dialect.name != "postgresql":
+            return  # SQLite's planner uses the indexes it has without statistics
+        with self._db.write() as s:
+            s.execute(("import.analyze",), lambda: sa.text(f"ANALYZE {', '.join(ANALYZED)}"),
+                      {})
 
     def _batch(self, tenant_id: int, origin: str | None, batch: list[Incoming],
                planned: Collection[tuple[str, int]], *, dry_run: bool = False,
