@@ -18,7 +18,7 @@ written, and the batch goes on. Kept ids move the tenant's counters past them
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -129,70 +129,53 @@ class Imports:
                   name: Any = None, dry_run: bool = False) -> tuple[int, Outcome]:
         """The tenant's workspace with this ``id`` (kept) or, without one, this ``slug``, made
         or brought up to date; ``Invalid`` when the slug is another workspace's."""
-        if id is not None and not valid_id(id):
-            raise Invalid.one("workspace_id", "invalid")
-        if slug is not None:
-            slug = check_slug(slug)
-        with self._db.write() as s:
-            require_tenant(s, tenant_id)
-            by_id = _one(s, ("import.workspace.id",), m.workspaces, tenant_id, w.id, id)
-            by_slug = _one(s, ("import.workspace.slug",), m.workspaces, tenant_id, w.slug, slug)
-            if id is None and by_slug is not None:
-                return by_slug["id"], "unchanged"
-            if by_slug is not None and by_slug["id"] != id:
-                raise Invalid.one("slug", "taken")
-            if by_id is None:
-                if id is None and slug is None:
-                    raise Invalid.one("workspace_id", "required")
-                new_id = id if id is not None else numbering.take(s, tenant_id, "workspace")
-                slug = slug or f"workspace-{new_id}"
-                if dry_run:
-                    return new_id, "created"
-                numbering.keep(s, tenant_id, "workspace", new_id)
-                s.insert(m.workspaces, {"tenant_id": tenant_id, "id": new_id, "slug": slug,
-                                        "name": check_name(name or slug), "is_default": False,
-                                        "created_at": now()}, unique="slug")
-                return new_id, "created"
-            change = {}
-            if slug is not None and slug != by_id["slug"]:
-                change["slug"] = slug
-            if name is not None and check_name(name) != by_id["name"]:
-                change["name"] = check_name(name)
-            if change and not dry_run:
-                s.update(m.workspaces, by_id["id"], change, tenant_id=tenant_id)
-            return by_id["id"], "updated" if change else "unchanged"
+        return self._container(
+            _Container(m.workspaces, "workspace", "slug", "slug",
+                       lambda new_id, given: {"slug": given["slug"] or f"workspace-{new_id}",
+                                              "name": given["name"] or given["slug"]
+                                              or f"workspace-{new_id}"}),
+            tenant_id, id, {"slug": None if slug is None else check_slug(slug),
+                            "name": None if name is None else check_name(name)}, dry_run)
 
     def category(self, tenant_id: int, *, id: Any = None, name: Any = None,
                  dry_run: bool = False) -> tuple[int, Outcome]:
         """The tenant's category with this ``id`` (kept) or, without one, this ``name``."""
+        return self._container(
+            _Container(m.categories, "category", "name", "category",
+                       lambda new_id, given: {"name": given["name"] or f"Category {new_id}"}),
+            tenant_id, id, {"name": None if name is None else check_name(name)}, dry_run)
+
+    def _container(self, kind: _Container, tenant_id: int, id: Any, given: dict[str, Any],
+                   dry_run: bool) -> tuple[int, Outcome]:
+        """A workspace or category by its kept ``id``, else by its natural key (slug, name)."""
         if id is not None and not valid_id(id):
-            raise Invalid.one("category_id", "invalid")
-        name = check_name(name) if name is not None else None
+            raise Invalid.one(f"{kind.kind}_id", "invalid")
+        table, natural = kind.table, given[kind.key]
         with self._db.write() as s:
             require_tenant(s, tenant_id)
-            by_id = _one(s, ("import.category.id",), m.categories, tenant_id, k.id, id)
-            by_name = _one(s, ("import.category.name",), m.categories, tenant_id, k.name, name)
-            if id is None and by_name is not None:
-                return by_name["id"], "unchanged"
-            if by_name is not None and by_name["id"] != id:
-                raise Invalid.one("category", "taken")
+            by_id = _one(s, (kind.kind, "id"), table, tenant_id, table.c.id, id)
+            by_key = _one(s, (kind.kind, kind.key), table, tenant_id, table.c[kind.key],
+                          natural)
+            if id is None and by_key is not None:
+                return by_key["id"], "unchanged"
+            if by_key is not None and by_key["id"] != id:
+                raise Invalid.one(kind.conflict, "taken")
             if by_id is None:
-                if id is None and name is None:
-                    raise Invalid.one("category_id", "required")
-                new_id = id if id is not None else numbering.take(s, tenant_id, "category")
+                if id is None and natural is None:
+                    raise Invalid.one(f"{kind.kind}_id", "required")
                 if dry_run:
-                    return new_id, "created"
-                numbering.keep(s, tenant_id, "category", new_id)
-                s.insert(m.categories, {"tenant_id": tenant_id, "id": new_id,
-                                        "name": name or f"Category {new_id}",
-                                        "is_default": False, "created_at": now()},
-                         unique="category")
+                    return (id if id is not None
+                            else numbering.peek(s, tenant_id, kind.kind)), "created"
+                new_id = id if id is not None else numbering.take(s, tenant_id, kind.kind)
+                numbering.keep(s, tenant_id, kind.kind, new_id)
+                s.insert(table, {"tenant_id": tenant_id, "id": new_id, "is_default": False,
+                                 "created_at": now(), **kind.made(new_id, given)},
+                         unique=kind.conflict)
                 return new_id, "created"
-            if name is not None and name != by_id["name"]:
-                if not dry_run:
-                    s.update(m.categories, by_id["id"], {"name": name}, tenant_id=tenant_id)
-                return by_id["id"], "updated"
-            return by_id["id"], "unchanged"
+            change = {f: v for f, v in given.items() if v is not None and v != by_id[f]}
+            if change and not dry_run:
+                s.update(table, by_id["id"], change, tenant_id=tenant_id)
+            return by_id["id"], "updated" if change else "unchanged"
 
     def custom_field(self, tenant_id: int, name: str, *, label: str | None = None,
                      required: bool = False) -> int:
@@ -315,6 +298,18 @@ def _reserve(s: Session, tenant_id: int, batch: list[Incoming]) -> None:
         named = [i for i in ids if valid_id(i)]
         if named:
             numbering.keep(s, tenant_id, kind, max(named))
+
+
+@dataclass(frozen=True, slots=True)
+class _Container:
+    """A workspace or a category as an import keeps it: its table, its kind (``numbering``),
+    its natural key, the field a conflict names, and the fields of a new one."""
+
+    table: sa.Table
+    kind: Literal["workspace", "category"]
+    key: str
+    conflict: str
+    made: Callable[[int, dict[str, Any]], dict[str, Any]]
 
 
 class _Retry(Exception):

@@ -44,6 +44,14 @@ def take(s: Session, tenant_id: int, kind: Kind, count: int = 1) -> int:
     return after - count
 
 
+def peek(s: Session, tenant_id: int, kind: Kind) -> int:
+    """The id ``take`` would give next, taking nothing (what a dry run reports)."""
+    counter = _counter(kind)
+    return s.scalar(("numbering.peek", kind),
+                    lambda: sa.select(counter).where(t.id == bp("tenant_id")),
+                    {"tenant_id": tenant_id})
+
+
 def keep(s: Session, tenant_id: int, kind: Kind, highest: int) -> None:
     """Record that ids up to ``highest`` are taken (an import kept them): the counter moves past
     it, never back."""

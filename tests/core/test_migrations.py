@@ -16,13 +16,18 @@ from core.store import Store
 from tests.conftest import empty_database
 
 
-@pytest.fixture
-def at_0001(backend, tmp_path):
+def at_revision(backend, tmp_path, revision: str):
+    """An engine on a new database whose schema stops at ``revision``."""
     with empty_database(backend, tmp_path) as url:
         engine = create_engine(url, pool_size=1)
-        migrate.upgrade(engine, "0001")
+        migrate.upgrade(engine, revision)
         yield engine
         engine.dispose()
+
+
+@pytest.fixture
+def at_0001(backend, tmp_path):
+    yield from at_revision(backend, tmp_path, "0001")
 
 
 def test_0002_rewrites_email_keys_in_one_form_and_keeps_every_row(at_0001):
@@ -63,11 +68,7 @@ def test_0002_rewrites_email_keys_in_one_form_and_keeps_every_row(at_0001):
 
 @pytest.fixture
 def at_0003(backend, tmp_path):
-    with empty_database(backend, tmp_path) as url:
-        engine = create_engine(url, pool_size=1)
-        migrate.upgrade(engine, "0003")
-        yield engine
-        engine.dispose()
+    yield from at_revision(backend, tmp_path, "0003")
 
 
 def test_0004_numbers_ids_per_tenant_and_keeps_every_row_and_id(at_0003, backend):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.errors import Invalid
 from core.imports import Incoming, Person
 from core.queries import ClientQuery
 from core.scope import Scope
@@ -170,3 +171,21 @@ def test_a_refused_record_in_a_batch_fails_alone_and_the_rest_is_written(store, 
     listed = store.clients.list(Scope(tenant.id), _all()).items
     assert [(c["id"], c["owner_id"]) for c in listed] == [(1, 7), (4, 9)]
     assert [u["id"] for u in store.users.list(Scope(tenant.id))] == [7, 9]
+
+
+def test_workspaces_and_categories_are_kept_by_id_or_found_by_slug_and_name(store, tenant):
+    imports = store.imports
+    assert imports.workspace(tenant.id, slug="east", dry_run=True) == (3, "created")
+    assert imports.workspace(tenant.id, slug="east") == (3, "created")  # the dry run took none
+    assert imports.workspace(tenant.id, slug="east") == (3, "unchanged")
+    assert imports.workspace(tenant.id, id=3, slug="east", name="East") == (3, "updated")
+    assert imports.workspace(tenant.id, id=456) == (456, "created")
+    with pytest.raises(Invalid):
+        imports.workspace(tenant.id, id=457, slug="east")  # the slug is workspace 3's
+    assert [(w["id"], w["slug"], w["name"]) for w in store.workspaces.list(tenant.id)][2:] == \
+        [(3, "east", "East"), (456, "workspace-456", "workspace-456")]
+    assert imports.category(tenant.id, id=2, name="Standard") == (2, "created")
+    assert imports.category(tenant.id, name="Standard") == (2, "unchanged")
+    with pytest.raises(Invalid):
+        imports.category(tenant.id, id=9, name="Standard")
+    assert store.categories.create(tenant.id, "Next")["id"] == 3
