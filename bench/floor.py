@@ -39,17 +39,18 @@ async def list_fifty(request: Request) -> Response:
 
 
 ROW = ("SELECT id, name AS title, workspace_id AS company_id, created_at, updated_at"
-       " FROM clients WHERE id = ?")
+       " FROM clients WHERE tenant_id = ? AND id = ?")
 
 
-def sqlite_reader(database: str):
-    """The ``/sqlite/...`` endpoint: one raw read on a connection opened once."""
+def sqlite_reader(database: str, tenant_id: int = 1):
+    """The ``/sqlite/...`` endpoint: one raw read on a connection opened once (ids are per
+    tenant: the read names the tenant, as the gateway's does)."""
     connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.row_factory = sqlite3.Row
 
     async def get_one_from_sqlite(request: Request) -> Response:
-        row = connection.execute(ROW, (int(request.path_params["id"]),)).fetchone()
+        row = connection.execute(ROW, (tenant_id, int(request.path_params["id"]))).fetchone()
         if row is None:
             return Response(b"{}", status_code=404, media_type="application/json")
         client = dict(row)
