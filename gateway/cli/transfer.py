@@ -82,21 +82,29 @@ def cmd_import(args: argparse.Namespace) -> int:
                                            dry_run=args.dry_run, meter=meter)
             except BadRecord as exc:
                 raise CliError(str(exc)) from None
-            return _report(args, summary)
-        if args.dialect is None or args.token is None:
-            raise CliError("an import from an API needs --dialect and --token")
-        dialect = DIALECTS[args.dialect]
-        source = Source(dialect, args.source, args.token)
-        stack.callback(source.close)
-        state = Path(args.state) if args.state else Path(
-            f".clientgate-import-{dialect.name}-{tenant['id']}")
-        try:
-            summary = runner.from_source(store, tenant["id"], dialect, source,
-                                         workspaces=args.workspace, state_dir=state,
-                                         dry_run=args.dry_run, meter=meter)
-        except SourceError as exc:
-            raise CliError(str(exc)) from None
-        return _report(args, summary)
+        else:
+            summary = _from_source(args, store, tenant, stack, meter)
+    return _report(args, summary)  # once the progress bar is gone
+
+
+def _from_source(args: argparse.Namespace, store: Any, tenant: dict, stack: ExitStack,
+                 meter: Meter) -> runner.Summary:
+    """``import --from``: the dialect's list at the vendor's base URL."""
+    if args.dialect is None or args.token is None:
+        raise CliError("an import from an API needs --dialect and --token")
+    if not args.source.startswith(("http://", "https://")):
+        raise CliError(f"--from must be an http:// or https:// URL, not {args.source!r}")
+    dialect = DIALECTS[args.dialect]
+    source = Source(dialect, args.source, args.token)
+    stack.callback(source.close)
+    state = Path(args.state) if args.state else Path(
+        f".clientgate-import-{dialect.name}-{tenant['id']}")
+    try:
+        return runner.from_source(store, tenant["id"], dialect, source,
+                                  workspaces=args.workspace, state_dir=state,
+                                  dry_run=args.dry_run, meter=meter)
+    except SourceError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -105,7 +113,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
     with ExitStack() as stack:
         if args.output:
-            out: Any = stack.enter_context(open(args.output, "wb"))
+            try:
+                out: Any = stack.enter_context(open(args.output, "wb"))
+            except OSError as exc:
+                raise CliError(f"cannot write {args.output}: {exc.strerror}") from None
         else:
             out = sys.stdout.buffer
         meter = Meter(stack, "export", quiet=args.json or not args.output)
