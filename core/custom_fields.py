@@ -34,7 +34,7 @@ class CustomFields:
     def create(self, tenant_id: int, name: str, *, label: str | None = None,
                required: bool = False) -> dict:
         if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
-            raise Invalid.one("name", "invalid")
+            raise Invalid.one("field_name", "invalid")
         row = {"tenant_id": tenant_id, "name": name, "label": check_name(label or name, "label"),
                "required": required, "created_at": now()}
         with self._db.write() as s:

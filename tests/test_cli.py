@@ -76,9 +76,11 @@ def test_human_output_is_a_table(capsys, database_url):
     ("args", "message"),
     [
         (["keys", "create", "--tenant", "no-such-tenant"], "no tenant 'no-such-tenant'"),
-        (["keys", "revoke", "999999999"], "no api_key 999999999"),
-        (["workspaces", "create", "--tenant", "cli-t3", "Bad Slug"], "slug: invalid"),
-        (["tenants", "create", "cli-t3"], "name: taken"),
+        (["keys", "revoke", "999999999"], "there is no api key 999999999"),
+        (["workspaces", "create", "--tenant", "cli-t3", "Bad Slug"],
+         "slug must be 1-100 lowercase letters, digits and hyphens, beginning and ending with a "
+         "letter or digit"),
+        (["tenants", "create", "cli-t3"], "name is already taken"),
     ],
 )
 def test_store_errors_are_one_line_and_exit_1(capsys, database_url, args, message):
@@ -98,6 +100,33 @@ def test_bad_arguments_exit_2_without_a_traceback(capsys, args):
     err = capsys.readouterr().err
     assert exited.value.code == 2
     assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("clientgate")
+
+
+def test_options_after_the_command_and_the_version(capsys, database_url, tmp_path):
+    main(["--database-url", database_url, "tenants", "create", "cli-after"])
+    capsys.readouterr()
+    code, out, _ = run_plain(capsys, "tenants", "list", "--json", "--database-url", database_url)
+    assert code == 0 and "cli-after" in out
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith("clientgate ")
+
+
+def test_a_missing_sqlite_database_is_an_error_and_no_file_is_made(capsys, tmp_path):
+    missing = tmp_path / "elsewhere.db"
+    code, out, err = run(capsys, f"sqlite:///{missing}", "tenants", "list")
+    assert code == 1 and out == "" and not missing.exists()
+    assert err == (f"clientgate: error: no database at {missing}: run `clientgate init` "
+                   "first, or give --database-url (or CLIENTGATE_DATABASE_URL)\n")
+    code, _, _ = run(capsys, f"sqlite:///{missing}", "init", "--tenant", "made", "--json")
+    assert code == 0 and missing.exists()
+    assert "made" in run(capsys, f"sqlite:///{missing}", "tenants", "list")[1]
+
+
+def run_plain(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def test_unreachable_database_is_a_one_line_error(capsys):

@@ -77,9 +77,10 @@ def test_categories_list_as_a_table(capsys, database_url, tenant):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["categories", "create", "--tenant", "{t}", "Default"], "name: taken"),
-    (["categories", "create", "--tenant", "{t}", " "], "name: invalid"),
-    (["categories", "set-default", "--tenant", "{t}", "999999999"], "no category 999999999"),
+    (["categories", "create", "--tenant", "{t}", "Default"], "name is already taken"),
+    (["categories", "create", "--tenant", "{t}", " "], "name must be 1-255 characters, not blank"),
+    (["categories", "set-default", "--tenant", "{t}", "999999999"],
+     "there is no category 999999999"),
     (["categories", "list", "--tenant", "no-such-tenant"], "no tenant 'no-such-tenant'"),
 ])
 def test_category_errors_are_one_line(capsys, database_url, tenant, args, message):
@@ -137,13 +138,13 @@ def test_a_contact_added_by_the_cli_is_promoted_by_a_create(capsys, database_url
     (["--first-name", "A", "--last-name", "B", "--email", "a@x.test"],
      "a user belongs to a client: give --client ID (or --contact)"),
     (["--client", "999999999", "--first-name", "A", "--last-name", "B", "--email", "a@x.test"],
-     "no client 999999999"),
+     "there is no client 999999999"),
     (["--contact", "--first-name", "A", "--last-name", "B", "--email", "not-an-email"],
-     "email: invalid"),
+     "email must be an email address with no invisible characters"),
     (["--contact", "--first-name", " ", "--last-name", "B", "--email", "a@x.test"],
-     "first_name: invalid"),
+     "first_name must be 1-255 characters, not blank"),
     (["--contact", "--first-name", "A", "--last-name", "B", "--email", "TAKEN@x.test"],
-     "email: taken"),
+     "email is already taken"),
 ])
 def test_user_errors_are_one_line(capsys, database_url, tenant, args, message):
     ok(capsys, database_url, "users", "create", "--tenant", tenant.name, "--contact",
@@ -156,7 +157,7 @@ def test_another_tenants_client_is_not_found(capsys, database_url, tenant, other
     theirs = store.clients.create(Scope(other_tenant.id), {"name": "Theirs"})
     assert fails(capsys, database_url, "users", "create", "--tenant", tenant.name, "--client",
                  str(theirs["id"]), "--first-name", "A", "--last-name", "B", "--email",
-                 "a@x.test") == f"no client {theirs['id']}"
+                 "a@x.test") == f"there is no client {theirs['id']}"
 
 
 # -- custom fields ------------------------------------------------------------------------------
@@ -178,9 +179,13 @@ def test_custom_fields_create_and_list(capsys, database_url, tenant, client):
     assert r.json()["errors"] == {"contract_ref": ["The contract ref field is required."]}
 
 
-@pytest.mark.parametrize(("name", "message"), [("bad name", "name: invalid"),
-                                               ("1st", "name: invalid"),
-                                               ("dup", "name: taken")])
+FIELD_NAME_RULE = ("field_name must be a letter or underscore, then up to 99 letters, digits or "
+                   "underscores (it is the key request bodies use)")
+
+
+@pytest.mark.parametrize(("name", "message"), [("bad name", FIELD_NAME_RULE),
+                                               ("1st", FIELD_NAME_RULE),
+                                               ("dup", "name is already taken")])
 def test_custom_field_errors_are_one_line(capsys, database_url, tenant, name, message):
     ok(capsys, database_url, "custom-fields", "create", "--tenant", tenant.name, "dup")
     assert fails(capsys, database_url, "custom-fields", "create", "--tenant", tenant.name,

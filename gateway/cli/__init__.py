@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed
 
 from core.db import DATABASE_ERRORS
 from core.errors import StoreError
@@ -25,10 +27,18 @@ from .shared import CliError, Commands, Parser, describe
 GROUPS = (server, access, clientdata, transfer, mail)
 
 
+def version() -> str:
+    try:
+        return installed("clientgate")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="clientgate", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", dest="database_url",
                         help=f"database URL (default: ${PREFIX}DATABASE_URL or a SQLite file)")
+    parser.add_argument("--version", action="version", version=f"clientgate {version()}")
     commands = Commands(parser.add_subparsers(dest="command", required=True, parser_class=Parser))
     for group in GROUPS:
         group.register(commands)

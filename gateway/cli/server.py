@@ -35,13 +35,13 @@ def provision(store: Store, tenant_name: str, workspace_slug: str) -> dict:
 
 
 def cmd_init(args: argparse.Namespace) -> None:
-    store = open_store(args)
+    store = open_store(args, create=True)
     migrate.upgrade(store.engine)
     emit(args, provision(store, args.tenant, args.workspace))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    store = open_store(args)
+    store = open_store(args, create=True)
     before = migrate.current(store.engine)
     migrate.upgrade(store.engine)
     emit(args, {"from": before, "to": migrate.current(store.engine)})
@@ -51,7 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = settings_from(args)
-    store = open_store(args)
+    store = open_store(args, create=True)
     if not args.no_migrate:
         migrate.upgrade(store.engine)
     if args.demo:

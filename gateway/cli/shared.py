@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
@@ -38,8 +39,11 @@ class Commands:
 
     def command(self, name: str, fn: Command, help: str, *, json_flag: bool = True,
                 tenant: bool | None = None) -> argparse.ArgumentParser:
-        """A subcommand; ``tenant``: it takes ``--tenant`` (required when True)."""
+        """A subcommand; ``tenant``: it takes ``--tenant`` (required when True). Every
+        subcommand takes ``--database-url`` too, after its name as well as before it."""
         p = self.sub.add_parser(name, help=help, description=help)
+        p.add_argument("--database-url", dest="database_url", default=argparse.SUPPRESS,
+                       help="database URL (overrides the one before the command)")
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
         if tenant is not None:
@@ -86,12 +90,31 @@ def emit(args: argparse.Namespace, value: Any, *, table: Sequence[str] = ()) -> 
             console.print(f"{key}: {plain(item)}", soft_wrap=True)
 
 
+#: What each store error code means, in words (by field and code, else by code alone).
+RULES = {
+    ("slug", "invalid"): "must be 1-100 lowercase letters, digits and hyphens, beginning and "
+                         "ending with a letter or digit",
+    **{(field, "invalid"): "must be 1-255 characters, not blank"
+       for field in ("name", "first_name", "last_name", "label")},
+    ("field_name", "invalid"): "must be a letter or underscore, then up to 99 letters, digits "
+                               "or underscores (it is the key request bodies use)",
+    ("email", "invalid"): "must be an email address with no invisible characters",
+    "taken": "is already taken",
+    "required": "is required",
+    "invalid": "is not valid",
+    "max_length": "is too long",
+    "unknown": "does not exist in this tenant",
+    "not_member": "is not one of the client's users",
+}
+
+
 def describe(exc: Exception) -> str:
     """The one line an error is reported in."""
     if isinstance(exc, NotFound):
-        return f"no {exc.resource} {exc.key!r}"
+        return f"there is no {exc.resource.replace('_', ' ')} {exc.key!r}"
     if isinstance(exc, Invalid):
-        return "; ".join(f"{field}: {', '.join(codes)}" for field, codes in exc.errors.items())
+        return "; ".join(f"{field} {RULES.get((field, code)) or RULES.get(code) or code}"
+                         for field, codes in exc.errors.items() for code in codes)
     if isinstance(exc, Unavailable):
         cause = exc.__cause__ or exc
         return f"database error: {(str(cause).strip() or exc.reason).splitlines()[0]}"
@@ -113,11 +136,26 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """The command's store; ``main`` disposes of it when the command ends."""
-    store = Store.from_url(settings_from(args).database_url, pool_size=1)
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The command's store; ``main`` disposes of it when the command ends. A SQLite file that
+    does not exist is an error unless ``create`` (``init``, ``migrate``, ``serve``): a command run
+    in the wrong directory must not leave an empty database behind."""
+    url = settings_from(args).database_url
+    path = sqlite_path(url)
+    if path is not None and not create and not path.exists():
+        raise CliError(f"no database at {path}: run `clientgate init` first, or give "
+                       "--database-url (or CLIENTGATE_DATABASE_URL)")
+    store = Store.from_url(url, pool_size=1)
     args.opened.append(store)
     return store
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for other databases and in-memory SQLite)."""
+    parsed = sa.engine.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def find_tenant(store: Store, ref: str) -> dict:
