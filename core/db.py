@@ -50,7 +50,10 @@ def is_unavailable(exc: BaseException) -> bool:
         return code is not None and (code & 0xFF) in _SQLITE_UNAVAILABLE
     if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
         return True  # connection failures, query_canceled (statement_timeout), admin shutdown
-    return False
+    # An error raised while a failure was being handled is that failure's: the pool's pre-ping
+    # meets a closed socket, then psycopg refuses the cleanup ("can't change 'autocommit' now").
+    cause = exc.__cause__ or exc.__context__
+    return cause is not None and cause is not exc and is_unavailable(cause)
 
 
 def normalize_url(url: str | URL) -> URL:

@@ -158,8 +158,8 @@ def from_source(store: Store, tenant_id: int, dialect: Dialect, source: Source, 
                 "workspaces": [str(w) for w in workspaces]}
     with tempfile.TemporaryDirectory(prefix="clientgate-import-") as scratch:
         state = State(Path(scratch) if dry_run or state_dir is None else state_dir, identity)
-        summary = Summary()
-        summary.tally = _tally(state)
+        # A resumed run reports what the killed one had done too.
+        summary = Summary(tally=_tally(state), problems=list(state.failures))
         _fetch(dialect, source, state, scopes, meter)
         summary.pages = state.pages
         target = None if listing.workspace_param or not workspaces else workspaces[0]
