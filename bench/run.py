@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import migrate
-from core.imports import Incoming
+from core.incoming import Incoming
 from core.store import Store
 
 TARGETS = {"get": 0.5, "list": 0.15, "create": 0.08}

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.imports import TIMESTAMPS, Incoming, Person
+from core.incoming import TIMESTAMPS, Incoming, Person
 from core.values import WRITABLE
 from dialects.kit.base import Dialect
 from dialects.kit.formats import parse_iso

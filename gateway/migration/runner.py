@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from core.errors import StoreError
-from core.imports import Tally
+from core.incoming import Tally
 from core.store import Store
 from dialects.kit.base import Dialect
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.errors import Invalid
-from core.imports import Incoming, Person
+from core.incoming import Incoming, Person
 from core.queries import ClientQuery
 from core.scope import Scope
 from tests.conftest import make_tenant

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import httpx2 as httpx
 import pytest
 
-from core.imports import Incoming
+from core.incoming import Incoming
 from tests.conftest import make_tenant
 
 from .locks import write_lock

@@ -9,7 +9,7 @@ import httpx2 as httpx
 import pytest
 
 from core.db import normalize_url
-from core.imports import Incoming
+from core.incoming import Incoming
 from tests.conftest import make_tenant
 
 from .process import GatewayProcess

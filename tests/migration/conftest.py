@@ -23,7 +23,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core import migrate
-from core.imports import Incoming, Person
+from core.incoming import Incoming, Person
 from core.scope import Scope
 from core.store import Store
 from gateway.app import create_app

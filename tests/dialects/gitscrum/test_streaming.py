@@ -14,7 +14,7 @@ import httpx2 as httpx
 import orjson
 import pytest
 
-from core.imports import Incoming
+from core.incoming import Incoming
 from dialects.gitscrum import routes
 from tests.live import serve
 
