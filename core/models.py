@@ -347,6 +347,13 @@ class IdempotencyKey(SQLModel, table=True):
 
 metadata = SQLModel.metadata
 
+#: What the schema records about itself (``core.migrate``: the oldest code revision it serves).
+schema_info = sa.Table(
+    "schema_info", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
 tenants = Tenant.__table__
 workspaces = Workspace.__table__
 api_keys = ApiKey.__table__

@@ -16,6 +16,7 @@ from .exports import Exports
 from .idempotency import Idempotency
 from .imports import Imports
 from .keys import Keys
+from .models import metadata
 from .outbox import Outbox
 from .people import Users
 from .sql import Statements
@@ -42,6 +43,19 @@ class Store:
         self.exports = Exports(db, self.workspaces)
         self.clients = Clients(db, workspaces=self.workspaces, categories=self.categories,
                                outbox=self.outbox)
+
+        #: One small read per table, of every column this code reads (``probe``).
+        self._probes = [
+            str(sa.select(*table.c).limit(1).compile(
+                dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+            for table in metadata.sorted_tables]
+
+    def probe(self) -> None:
+        """Read every table through the path requests take (the same connections): raises when
+        the database cannot answer, or when a table lacks a column this code reads."""
+        with self.db.read() as session:
+            for sql in self._probes:
+                session.raw.execute(sql).fetchall()
 
     @classmethod
     def from_url(cls, url: str, **engine_options: object) -> Store:

@@ -19,6 +19,7 @@ from importlib.metadata import version as installed
 
 from core.db import DATABASE_ERRORS
 from core.errors import StoreError
+from core.migrate import SchemaError
 
 from ..settings import PREFIX, SettingsError
 from . import access, clientdata, mail, server, transfer
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.opened = []
     try:
         code = args.func(args)
-    except (CliError, StoreError, SettingsError, ValueError, *DATABASE_ERRORS) as exc:
+    except (CliError, StoreError, SchemaError, SettingsError, ValueError, *DATABASE_ERRORS) as exc:
         print(f"clientgate: error: {describe(exc)}", file=sys.stderr)
         return 1
     finally:

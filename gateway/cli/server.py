@@ -40,11 +40,22 @@ def cmd_init(args: argparse.Namespace) -> None:
     emit(args, provision(store, args.tenant, args.workspace))
 
 
-def cmd_migrate(args: argparse.Namespace) -> None:
-    store = open_store(args, create=True)
+#: ``migrate --check``'s exit status when migrations are pending (1 stays "error").
+PENDING = 3
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    store = open_store(args, create=not args.check)
+    if args.check:
+        schema = migrate.inspect(store.engine)
+        if schema.is_newer and not schema.serves:
+            raise migrate.SchemaError(schema.problem())
+        emit(args, schema.as_dict())
+        return PENDING if schema.pending else 0
     before = migrate.current(store.engine)
     migrate.upgrade(store.engine)
     emit(args, {"from": before, "to": migrate.current(store.engine)})
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -106,4 +117,7 @@ def register(commands: Commands) -> None:
     p.add_argument("--demo", action="store_true",
                    help="on first run create a demo tenant and key; print every base URL")
 
-    commands.command("migrate", cmd_migrate, "upgrade the database schema to this version")
+    p = commands.command("migrate", cmd_migrate, "upgrade the database schema to this version")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 0 when the schema serves this version, "
+                        f"{PENDING} when migrations are pending, 1 when it cannot")
