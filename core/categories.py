@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from . import models as m
 from .checks import check_name, require_tenant
 from .clock import now
-from .errors import Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .numbering import take
 from .scope import Scope
 from .session import Session
@@ -56,6 +56,44 @@ class Categories:
                       {"tenant_id": tenant_id})
             s.update(m.categories, category_id, {"is_default": True}, tenant_id=tenant_id)
         return next(c for c in self.list(tenant_id) if c["id"] == category_id)
+
+    def rename(self, tenant_id: int, category_id: int, name: str) -> dict:
+        name = check_name(name)
+        with self._db.write() as s:
+            if not valid_id(category_id) or self._find(s, tenant_id, category_id) is None:
+                raise NotFound("category", category_id)
+            if s.scalar(("categories.name_taken",),
+                        lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"),
+                                                      k.name == bp("name"), k.id != bp("id")),
+                        {"tenant_id": tenant_id, "name": name, "id": category_id}) is not None:
+                raise Conflict("name")
+            s.update(m.categories, category_id, {"name": name}, tenant_id=tenant_id)
+        return next(c for c in self.list(tenant_id) if c["id"] == category_id)
+
+    def delete(self, tenant_id: int, category_id: int) -> dict:
+        """A category that is not the default; its clients move to the default category (and
+        show as updated now, for integrations that sync by ``updated_at``). Returns how many
+        moved."""
+        c = m.clients.c
+        where = {"tenant_id": tenant_id, "id": category_id}
+        with self._db.write() as s:
+            if not valid_id(category_id) or self._find(s, tenant_id, category_id) is None:
+                raise NotFound("category", category_id)
+            default = s.scalar(
+                ("default_category",),
+                lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.is_default),
+                {"tenant_id": tenant_id})
+            if default == category_id:
+                raise Invalid.one("category", "is_default")
+            moved = s.execute(("categories.move_clients",),
+                              lambda: m.clients.update()
+                              .where(c.tenant_id == bp("tenant_id"), c.category_id == bp("id"))
+                              .values(category_id=bp("default"), updated_at=bp("now")),
+                              {**where, "default": default, "now": now()})
+            s.execute(("categories.delete",),
+                      lambda: m.categories.delete().where(k.tenant_id == bp("tenant_id"),
+                                                          k.id == bp("id")), where)
+        return {"id": category_id, "clients_moved": moved, "moved_to": default}
 
     # -- inside a client write ---------------------------------------------------------------
 

@@ -56,6 +56,24 @@ class Outbox:
                 {"limit": limit, "max_attempts": max_attempts} if capped else {"limit": limit},
             )
 
+    def counts(self, *, max_attempts: int) -> dict[str, int]:
+        """Unsent emails: ``pending`` (to be tried again) and ``failed`` (tried
+        ``max_attempts`` times: left for a person)."""
+        o = m.outbox.c
+        with self._db.read() as s:
+            row = s.one(
+                ("outbox.counts",),
+                lambda: sa.select(
+                    sa.func.count().label("unsent"),
+                    sa.func.coalesce(sa.func.sum(sa.case(
+                        (o.attempts >= sa.bindparam("max_attempts"), 1), else_=0)), 0
+                    ).label("failed"),
+                ).where(o.sent_at.is_(None)),
+                {"max_attempts": max_attempts})
+        assert row is not None  # an aggregate always answers one row
+        unsent, failed = int(row["unsent"]), int(row["failed"])
+        return {"pending": unsent - failed, "failed": failed}
+
     def all(self, *, tenant_id: int) -> list[dict]:
         o = m.outbox.c
         with self._db.read() as s:

@@ -79,6 +79,9 @@ class Statements:
         self._local = threading.local()
         self._opened: list[Any] = []
         self._lock = threading.Lock()
+        #: Told how long each pooled (PostgreSQL) connection took to lend, in seconds: the
+        #: gateway's metrics of pool waits. None: nobody asks.
+        self.on_checkout: Callable[[float], None] | None = None
 
     def get(self, key: Hashable, build: Callable[[], sa.Executable]) -> Statement:
         st = self._cache.get(key)
@@ -147,10 +150,20 @@ class Statements:
         snapshot; use ``snapshot()`` for several statements that must agree (a page, its total)."""
         return self._sqlite_reader() if self.sqlite else self._pooled_read()
 
+    def _checkout(self) -> Any:
+        told = self.on_checkout
+        if told is None:
+            return self.engine.raw_connection()
+        started = time.perf_counter()
+        try:
+            return self.engine.raw_connection()
+        finally:
+            told(time.perf_counter() - started)
+
     @contextmanager
     def _pooled_read(self) -> Iterator[Session]:
         try:
-            raw = self.engine.raw_connection()
+            raw = self._checkout()
             try:
                 yield Session(raw.driver_connection, self)
             finally:
@@ -206,7 +219,7 @@ class Statements:
                 raise
             return
         try:
-            raw = self.engine.raw_connection()
+            raw = self._checkout()
             try:
                 driver = raw.driver_connection
                 try:

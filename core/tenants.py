@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from . import models as m
 from .categories import DEFAULT_CATEGORY, Categories
-from .checks import check_name, check_slug
+from .checks import check_name, check_slug, require_tenant
 from .clock import now
+from .errors import Conflict, Invalid
 from .sql import Statements
 from .workspaces import Workspaces
 
@@ -47,3 +48,43 @@ class Tenants:
             return s.one(("tenants.find",),
                          lambda: sa.select(t.id, t.name, t.created_at).where(t.name == bp("name")),
                          {"name": name})
+
+    def rename(self, tenant_id: int, name: str) -> dict:
+        name = check_name(name)
+        with self._db.write() as s:
+            require_tenant(s, tenant_id)
+            taken = s.scalar(("tenants.name_taken",),
+                             lambda: sa.select(t.id).where(t.name == bp("name"), t.id != bp("id")),
+                             {"name": name, "id": tenant_id})
+            if taken is not None:
+                raise Conflict("name")
+            s.update(m.tenants, tenant_id, {"name": name})
+        return next(row for row in self.list() if row["id"] == tenant_id)
+
+    def delete(self, tenant_id: int, *, with_clients: bool = False) -> dict:
+        """The tenant and everything in it, in one transaction. A tenant that still holds
+        clients is refused (``Invalid``: ``clients`` ``not_empty``) unless ``with_clients``.
+        Returns how many clients went with it."""
+        with self._db.write() as s:
+            require_tenant(s, tenant_id)
+            clients = s.scalar(
+                ("tenants.clients",),
+                lambda: sa.select(sa.func.count()).select_from(m.clients)
+                .where(m.clients.c.tenant_id == bp("tenant_id")),
+                {"tenant_id": tenant_id})
+            if clients and not with_clients:
+                raise Invalid.one("clients", "not_empty")
+            # Children first: every table that names the tenant, then the tenant.
+            for table in _OWNED:
+                s.execute(("tenants.delete", table.name),
+                          lambda table=table: table.delete()
+                          .where(table.c.tenant_id == bp("tenant_id")),
+                          {"tenant_id": tenant_id})
+            s.execute(("tenants.delete",), lambda: m.tenants.delete().where(t.id == bp("id")),
+                      {"id": tenant_id})
+        return {"id": tenant_id, "clients_deleted": clients}
+
+
+#: What a tenant owns, in an order that deletes every row before the rows it points at.
+_OWNED = (m.custom_values, m.client_tags, m.client_users, m.outbox, m.idempotency_keys,
+          m.clients, m.api_keys, m.custom_fields, m.categories, m.workspaces)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from . import models as m
 from .checks import SLUG, check_name, check_slug, require_tenant
 from .clock import now
-from .errors import Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .numbering import take
 from .scope import Scope
 from .session import Session
@@ -81,6 +81,55 @@ class Workspaces:
         if row is None or not scope.allows_workspace(row["id"]):
             raise NotFound("workspace", value)
         return row
+
+    def rename(self, tenant_id: int, workspace_id: int, *, slug: str | None = None,
+               name: str | None = None) -> dict:
+        """A new slug, a new name, or both."""
+        values: dict[str, Any] = {}
+        if slug is not None:
+            values["slug"] = check_slug(slug)
+        if name is not None:
+            values["name"] = check_name(name)
+        with self._db.write() as s:
+            require_workspace(s, tenant_id, workspace_id)
+            if "slug" in values and s.scalar(
+                ("workspaces.slug_taken",),
+                lambda: sa.select(w.id).where(w.tenant_id == bp("tenant_id"),
+                                              w.slug == bp("slug"), w.id != bp("id")),
+                {"tenant_id": tenant_id, "slug": values["slug"], "id": workspace_id},
+            ) is not None:
+                raise Conflict("slug")
+            if values:
+                s.update(m.workspaces, workspace_id, values, tenant_id=tenant_id)
+        return next(row for row in self.list(tenant_id) if row["id"] == workspace_id)
+
+    def delete(self, tenant_id: int, workspace_id: int) -> dict:
+        """An empty workspace that is not the tenant's default, with the keys limited to it
+        (``Invalid``: ``workspace`` ``not_empty`` or ``is_default`` otherwise). Returns how many
+        keys went with it."""
+        a = m.api_keys.c
+        with self._db.write() as s:
+            require_workspace(s, tenant_id, workspace_id)
+            where = {"tenant_id": tenant_id, "id": workspace_id}
+            row = s.one(("workspaces.for_delete",),
+                        lambda: sa.select(w.is_default, sa.select(sa.func.count())
+                                          .where(m.clients.c.tenant_id == w.tenant_id,
+                                                 m.clients.c.workspace_id == w.id)
+                                          .scalar_subquery().label("clients"))
+                        .where(w.tenant_id == bp("tenant_id"), w.id == bp("id")), where)
+            assert row is not None
+            if row["is_default"]:
+                raise Invalid.one("workspace", "is_default")
+            if row["clients"]:
+                raise Invalid.one("workspace", "not_empty")
+            keys = s.execute(("workspaces.delete_keys",),
+                             lambda: m.api_keys.delete().where(
+                                 a.tenant_id == bp("tenant_id"), a.workspace_id == bp("id")),
+                             where)
+            s.execute(("workspaces.delete",),
+                      lambda: m.workspaces.delete().where(w.tenant_id == bp("tenant_id"),
+                                                          w.id == bp("id")), where)
+        return {"id": workspace_id, "keys_deleted": keys}
 
     # -- inside a client write ---------------------------------------------------------------
 

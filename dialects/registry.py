@@ -32,5 +32,5 @@ def load(names: list[str] | None = None) -> list[Dialect]:
         return list(found.values())
     unknown = [n for n in names if n not in found]
     if unknown:
-        raise KeyError(f"unknown dialect(s): {', '.join(unknown)}; known: {', '.join(found)}")
+        raise ValueError(f"unknown dialect(s): {', '.join(unknown)}; known: {', '.join(found)}")
     return [found[n] for n in names]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hmac
+import logging.config
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -21,12 +23,14 @@ from dialects.kit.calls import Context
 from dialects.kit.routing import Routes
 
 from . import logs
-from .auth import Authenticator
+from .auth import Authenticator, bearer_token
 from .dispatch import Gateway
 from .execution import Executor
 from .health import Health
 from .lifecycle import Drain
+from .metrics import Metrics, Outbox, content_type
 from .middleware import DialectBoundary, RequestId
+from .observe import Observer
 from .settings import Settings
 from .watchdog import Watchdog
 
@@ -45,7 +49,12 @@ class Services:
                                  settings.db_call_timeout)
         #: ``Executor.run`` itself: no extra coroutine per store call.
         self.run: Callable[..., Awaitable[Any]] = self.executor.run
-        self.authenticator = Authenticator(self.executor, settings.key_cache_seconds)
+        self.metrics = Metrics()
+        self.observer = Observer(self.metrics, record=settings.metrics,
+                                 access_log=settings.access_log)
+        self.authenticator = Authenticator(self.executor, settings.key_cache_seconds,
+                                           on_failure=self.metrics.auth_failure
+                                           if settings.metrics else None)
 
     async def authenticate(self, request: Request) -> Principal:
         return await self.authenticator(request)
@@ -65,10 +74,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     if dialects is None:
         dialects = registry.load(settings.dialect_names)
     services = Services(settings, store, dialects)
+    if settings.metrics and owns_store:  # a shared store is watched by whoever made it
+        store.db.on_checkout = services.metrics.watch_pool(store.engine)
     drain = Drain(settings.drain_seconds)
     watchdog = Watchdog(settings.request_timeout)
     health = Health(store, services.executor, settings.readiness_timeout, drain)
     specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
+
+    metrics = services.metrics
+    metrics.gauge_at_scrape(Outbox(
+        lambda: store.outbox.counts(max_attempts=settings.mailer_max_attempts),
+        settings.readiness_timeout))
+    metrics_token = settings.metrics_token
+
+    async def metrics_page(request: Request) -> Response:
+        """Prometheus' text format; with ``metrics_token`` set, only for its bearer."""
+        if metrics_token and not hmac.compare_digest(
+                (bearer_token(request) or "").encode(), metrics_token.encode()):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        body = await services.executor.in_thread(settings.readiness_timeout,
+                                                 metrics.exposition)
+        return Response(body, media_type=content_type)
 
     async def openapi_spec(request: Request) -> Response:
         """Each mounted dialect's OpenAPI document, for contract tests and client generators."""
@@ -80,11 +106,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     routes: list[BaseRoute] = [
         Route("/healthz", health.live, methods=["GET"]),
         Route("/readyz", health.ready, methods=["GET"]),
+        *([Route("/metrics", metrics_page, methods=["GET"])] if settings.metrics else []),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
     stacks = {
         d.name: DialectBoundary(Routes(d.routes(), Context(d, services)), dialect=d,
-                                watchdog=watchdog)
+                                observer=services.observer, watchdog=watchdog)
         for d in dialects
     }
 
@@ -95,14 +122,19 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         gc.freeze()
         drain.install()
         yield
+        metrics.process_exited()
         if owns_store:
             store.dispose()
 
-    app = Starlette(routes=routes, middleware=[Middleware(RequestId)], lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(RequestId, observer=services.observer)])
     return Gateway(app, stacks, services)
 
 
 def app_from_env() -> Gateway:
-    """The uvicorn factory used by ``clientgate serve`` (one call per worker process)."""
+    """The uvicorn factory used by ``clientgate serve`` (one call per worker process): logging
+    as the settings say (uvicorn's own lines included), then the app."""
+    settings = Settings.from_env()
+    logging.config.dictConfig(logs.config(settings.log_level, settings.log_format))
     logs.install()
-    return create_app(Settings.from_env())
+    return create_app(settings)

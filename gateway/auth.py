@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from starlette.requests import Request
 
@@ -16,6 +17,7 @@ from core.keys import MAX_PRESENTED, Principal, hash_key
 from dialects.kit.errors import Unauthenticated
 
 from .execution import Executor
+from .observe import PRINCIPAL
 
 MAX_CACHED = 10_000
 
@@ -32,27 +34,40 @@ def bearer_token(request: Request) -> str | None:
 
 
 class Authenticator:
-    def __init__(self, executor: Executor, ttl: float) -> None:
+    """``await authenticator(request)``: the request's ``Principal`` (also left in its scope
+    for the access log, under ``observe.PRINCIPAL``), or the dialect's 401. ``on_failure``
+    hears the reason of each refusal (``missing``, ``unknown``), for the metrics."""
+
+    def __init__(self, executor: Executor, ttl: float,
+                 on_failure: Callable[[str], None] | None = None) -> None:
         self._executor = executor
         self._store = executor.store
         self._ttl = ttl
         self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._on_failure = on_failure
+
+    def _refuse(self, reason: str) -> Unauthenticated:
+        if self._on_failure is not None:
+            self._on_failure(reason)
+        return Unauthenticated(reason)
 
     async def __call__(self, request: Request) -> Principal:
         token = bearer_token(request)
         if token is None:
-            raise Unauthenticated("missing")
+            raise self._refuse("missing")
         if len(token) > MAX_PRESENTED:  # no key is that long: not worth hashing
-            raise Unauthenticated("unknown")
+            raise self._refuse("unknown")
         digest = hash_key(token)
         hit = self._cache.get(digest)
         now = time.monotonic()
         if hit is not None and hit[1] > now:
+            request.scope[PRINCIPAL] = hit[0]
             return hit[0]
         principal = await self._executor.run(self._store.keys.resolve_digest, digest)
         if principal is None:
             self._cache.pop(digest, None)
-            raise Unauthenticated("unknown")
+            raise self._refuse("unknown")
+        request.scope[PRINCIPAL] = principal
         if self._ttl > 0:
             self._cache[digest] = (principal, now + self._ttl)
             self._cache.move_to_end(digest)

@@ -1,18 +1,34 @@
-"""Logging of the running gateway: what reaches a log line, and what never does.
+"""Logging of the running gateway: its format, what reaches a line, and what never does.
 
-Query strings may carry secrets (``?api_key=``, ``?access_token=``: refused by every dialect,
-but a client sends them all the same), so every value in the query of an access-log line is
-replaced by ``***``; the parameter names stay, for whoever reads the log. A response cut off
-mid-stream is logged once, by the error boundary (``middleware.DialectBoundary``).
+``config`` is the ``logging.config`` dictionary ``clientgate serve`` hands uvicorn, so every line
+the server writes (uvicorn's own, the gateway's, one access line per request) goes through one
+structlog ``ProcessorFormatter``: ``CLIENTGATE_LOG_FORMAT=json`` renders each as one JSON object,
+``text`` as one readable line with the same fields. A line written while a request is served
+carries its ``request_id`` (bound by ``observe.Observer``).
+
+Secrets never reach a line. Query strings may carry them (``?api_key=``, ``?access_token=``:
+refused by every dialect, but a client sends them all the same), so every value in the query of
+an access line is replaced by ``***`` (the parameter names stay, for whoever reads the log);
+headers are never logged; a traceback is rendered without its frames' local variables.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
+
+import orjson
+import structlog
 
 _VALUE = re.compile(r"=[^&#]*")
 REDACTED = "***"
+ACCESS_LOGGER = "clientgate.access"
+FORMATS = ("text", "json")
+LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+#: The fields of an access line (``observe.Observer``), taken from the record into the event.
+ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "dialect", "route", "tenant_id",
+                 "key_id", "client")
 
 
 def redact_query(target: str) -> str:
@@ -21,16 +37,6 @@ def redact_query(target: str) -> str:
     if not mark:
         return target
     return f"{path}?{_VALUE.sub('=' + REDACTED, query)}"
-
-
-class RedactQueries(logging.Filter):
-    """For uvicorn's access log, whose third argument is the request target."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], redact_query(args[2]), *args[3:])
-        return True
 
 
 #: What uvicorn logs when a response ends before its body did: the gateway's error boundary has
@@ -45,9 +51,54 @@ class SaidOnce(logging.Filter):
         return record.msg != UNFINISHED
 
 
+def _json(value: Any, **_: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+def formatter(fmt: str) -> structlog.stdlib.ProcessorFormatter:
+    """The formatter of every handler: stdlib records (uvicorn's and the gateway's) through
+    structlog's processors."""
+    pre_chain = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(allow=ACCESS_FIELDS),
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    if fmt == "json":
+        render: list[Any] = [structlog.processors.format_exc_info,
+                             structlog.processors.JSONRenderer(serializer=_json)]
+    else:
+        render = [structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback, pad_event_to=0,
+            pad_level=False)]
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=pre_chain,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render])
+
+
+def config(level: str = "info", fmt: str = "text") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for the server (uvicorn's ``log_config``)."""
+    numeric = "DEBUG" if level == "trace" else level.upper()  # trace is uvicorn's, below debug
+    handler = {"class": "logging.StreamHandler", "formatter": "structured",
+               "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"structured": {"()": formatter, "fmt": fmt}},
+        "handlers": {"default": handler},
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": numeric, "propagate": False},
+            "uvicorn.error": {"level": numeric},
+            # The gateway writes its own access line (``ACCESS_LOGGER``); uvicorn's stays off.
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            "clientgate": {"handlers": ["default"], "level": numeric, "propagate": False},
+        },
+    }
+
+
 def install() -> None:
     """Once per process, before serving (idempotent)."""
-    for name, kind in (("uvicorn.access", RedactQueries), ("uvicorn.error", SaidOnce)):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, kind) for f in logger.filters):
-            logger.addFilter(kind())
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, SaidOnce) for f in logger.filters):
+        logger.addFilter(SaidOnce())

@@ -23,6 +23,8 @@ from .watchdog import Watchdog
 if TYPE_CHECKING:
     from dialects.kit.base import Dialect
 
+    from .observe import Observer
+
 log = logging.getLogger("clientgate")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
 
@@ -40,15 +42,16 @@ def request_id_header(scope: Scope) -> tuple[bytes, bytes]:
 
 class _Reply:
     """The ``send`` of a request: adds the request id to the response's headers and remembers
-    whether the response has started."""
+    the response's status once it started."""
 
-    __slots__ = ("send", "header", "started", "watchdog", "task")
+    __slots__ = ("send", "header", "status", "watchdog", "task")
 
     def __init__(self, send: Send, header: tuple[bytes, bytes], watchdog: Watchdog | None = None,
                  task: asyncio.Task | None = None) -> None:
         self.send = send
         self.header = header
-        self.started = False
+        #: The response's status once it started (0 before).
+        self.status = 0
         #: Told when the response starts: from then on the request is past its timeout's reach.
         self.watchdog = watchdog
         self.task = task
@@ -57,9 +60,13 @@ class _Reply:
     def request_id(self) -> str:
         return self.header[1].decode()
 
+    @property
+    def started(self) -> bool:
+        return self.status != 0
+
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            self.started = True
+            self.status = message["status"]
             if self.watchdog is not None:
                 self.watchdog.release(self.task)
             message["headers"] = [*message.get("headers", ()), self.header]
@@ -67,31 +74,42 @@ class _Reply:
 
 
 class RequestId:
-    """Echoes the request's id (see ``request_id_header``) on the response."""
+    """Echoes the request's id (see ``request_id_header``) on the response, and has the request
+    observed (counted, logged) as the ``gateway``'s own."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observer: Observer) -> None:
         self.app = app
+        self.observer = observer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, _Reply(send, request_id_header(scope)))
+        reply = _Reply(send, request_id_header(scope))
+        begun = self.observer.begin(reply.request_id)
+        try:
+            await self.app(scope, receive, reply)
+        finally:
+            self.observer.end(scope, "gateway", reply.status, begun)
 
 
 class DialectBoundary:
     """Renders every error under a dialect's mount in that dialect's body, 500s included.
     ``dispatch.Gateway`` sends it HTTP requests only."""
 
-    def __init__(self, app: ASGIApp, dialect: Dialect, watchdog: Watchdog | None = None) -> None:
+    def __init__(self, app: ASGIApp, dialect: Dialect, observer: Observer,
+                 watchdog: Watchdog | None = None) -> None:
         self.app = app
         self.dialect = dialect
+        self.name = dialect.name
+        self.observer = observer
         self.watchdog = watchdog
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watchdog = self.watchdog
         task = watchdog.watch() if watchdog is not None else None
         reply = _Reply(send, request_id_header(scope), watchdog, task)
+        begun = self.observer.begin(reply.request_id)
         try:
             await self.app(scope, receive, reply)
         except ClientDisconnect:
@@ -119,6 +137,7 @@ class DialectBoundary:
         finally:
             if watchdog is not None:
                 watchdog.release(task)
+            self.observer.end(scope, self.name, reply.status, begun)
 
     @staticmethod
     def _log(exc: Exception, scope: Scope, reply: _Reply, what: str) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from core.db import DEFAULT_URL
 
+from .logs import FORMATS, LEVELS
+
 PREFIX = "CLIENTGATE_"
 
 
@@ -62,11 +64,20 @@ class Settings:
     drain_seconds: float = 5.0
     #: Then, seconds the requests in flight are given to finish.
     shutdown_timeout: float = 30.0
+    #: ``clientgate serve`` creates the demo tenant on first start (as ``--demo``).
+    demo: bool = False
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
+    #: ``critical``, ``error``, ``warning``, ``info``, ``debug`` or ``trace``.
     log_level: str = "info"
-    #: One log line per request (uvicorn's access log).
+    #: ``text`` (one readable line per event) or ``json`` (one JSON object per line).
+    log_format: str = "text"
+    #: One log line per request, at info level.
     access_log: bool = True
+    #: Count requests and serve them at ``/metrics`` (Prometheus); off: ``/metrics`` is a 404.
+    metrics: bool = True
+    #: When set, ``/metrics`` asks for ``Authorization: Bearer <this>``; open otherwise.
+    metrics_token: str = ""
     #: The SMTP server ``clientgate mailer`` delivers queued emails (Grow CRM's welcome) through.
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -115,6 +126,11 @@ class Settings:
             raise SettingsError("db_calls must be auto, inline or threads")
         if self.sqlite_synchronous not in ("normal", "full"):
             raise SettingsError("sqlite_synchronous must be normal or full")
+        if self.log_level not in LEVELS:
+            raise SettingsError(f"log_level must be one of {', '.join(LEVELS)}, "
+                                f"not {self.log_level!r}")
+        if self.log_format not in FORMATS:
+            raise SettingsError(f"log_format must be text or json, not {self.log_format!r}")
         if self.smtp_security not in ("none", "starttls", "ssl"):
             raise SettingsError("smtp_security must be none, starttls or ssl")
         if not 0 < self.smtp_port < 65536:

@@ -159,10 +159,14 @@ def test_serve_demo_prints_a_working_key_and_every_base_url(tmp_path):
         while True:
             try:
                 request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/outlign/api/v1/clients",
+                    f"http://127.0.0.1:{port}/outlign/api/v1/clients/123",
                     headers={"Authorization": f"Bearer {key}"})
                 with urllib.request.urlopen(request, timeout=2) as response:
-                    assert response.status == 200 and json.loads(response.read()) == []
+                    # Seed 000's client, as its document shows it.
+                    assert response.status == 200 and json.loads(response.read()) == {
+                        "id": 123, "title": "Acme Corporation", "company_id": 456,
+                        "created_at": "2023-01-01T12:00:00Z",
+                        "updated_at": "2023-01-01T12:00:00Z"}
                 break
             except OSError:
                 assert time.monotonic() < deadline and proc.poll() is None

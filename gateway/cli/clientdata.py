@@ -33,6 +33,17 @@ def cmd_categories_set_default(args: argparse.Namespace) -> None:
     emit(args, store.categories.set_default(find_tenant(store, args.tenant)["id"], args.id))
 
 
+def cmd_categories_rename(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    emit(args, store.categories.rename(find_tenant(store, args.tenant)["id"], args.id,
+                                       args.name))
+
+
+def cmd_categories_delete(args: argparse.Namespace) -> None:
+    store = open_store(args)
+    emit(args, store.categories.delete(find_tenant(store, args.tenant)["id"], args.id))
+
+
 def cmd_users_create(args: argparse.Namespace) -> None:
     kind = "contact" if args.contact else "user"
     if kind == "user" and args.client is None:
@@ -72,6 +83,12 @@ def register(commands: Commands) -> None:
     group.command("list", cmd_categories_list, "list a tenant's client categories", tenant=True)
     p = group.command("set-default", cmd_categories_set_default,
                       "make a category the one new clients get when none is given", tenant=True)
+    p.add_argument("id", type=int)
+    p = group.command("rename", cmd_categories_rename, "give a category a new name", tenant=True)
+    p.add_argument("id", type=int)
+    p.add_argument("name")
+    p = group.command("delete", cmd_categories_delete,
+                      "delete a category; its clients move to the default category", tenant=True)
     p.add_argument("id", type=int)
 
     group = commands.group("users", "manage client users and contacts")

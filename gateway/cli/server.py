@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from dataclasses import fields
 
 import sqlalchemy as sa
@@ -11,11 +12,12 @@ import sqlalchemy as sa
 from core import migrate
 from core.store import Store
 
+from .. import demo
 from ..settings import PREFIX, Settings
 from .shared import Commands, emit, open_store, settings_from
 
-DEMO_TENANT = "demo"
-DEMO_WORKSPACE = "demo"
+DEMO_TENANT = demo.TENANT
+DEMO_WORKSPACE = demo.WORKSPACE
 
 
 def provision(store: Store, tenant_name: str, workspace_slug: str) -> dict:
@@ -37,6 +39,9 @@ def provision(store: Store, tenant_name: str, workspace_slug: str) -> dict:
 def cmd_init(args: argparse.Namespace) -> None:
     store = open_store(args, create=True)
     migrate.upgrade(store.engine)
+    if args.demo:
+        emit(args, demo.build(store) or provision(store, demo.TENANT, demo.WORKSPACE))
+        return
     emit(args, provision(store, args.tenant, args.workspace))
 
 
@@ -61,16 +66,23 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from .. import logs, metrics
+
     settings = settings_from(args)
     store = open_store(args, create=True)
     if not args.no_migrate:
         migrate.upgrade(store.engine)
-    if args.demo:
+    if args.demo or settings.demo:
         print_demo(store, settings)
     store.dispose()
     # Workers are separate processes that build the app from the environment.
     for f in fields(Settings):
         os.environ[PREFIX + f.name.upper()] = str(getattr(settings, f.name))
+    if settings.workers > 1:
+        # Each worker writes its metrics where whichever answers a scrape sums them.
+        shared = metrics.multiprocess_dir() or tempfile.mkdtemp(prefix="clientgate-metrics-")
+        metrics.prepare_multiprocess_dir(shared)
+        os.environ[metrics.MULTIPROC_ENV] = shared
     uvicorn.run(
         "gateway.app:app_from_env",
         factory=True,
@@ -78,7 +90,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        access_log=settings.access_log,
+        log_config=logs.config(settings.log_level, settings.log_format),
+        access_log=False,  # the gateway writes its own access line (Settings.access_log)
         server_header=False,
         http="gateway.protocol:HeaderTimeoutProtocol",
         timeout_graceful_shutdown=int(settings.shutdown_timeout),
@@ -86,19 +99,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def print_demo(store: Store, settings: Settings) -> None:
-    """On first run, a demo tenant, workspace and key; every run, each dialect's base URL."""
+    """The demo world (``gateway.demo``) and its key on first run; every run, each dialect's
+    base URL."""
     from dialects import registry
 
     base = f"http://{settings.host}:{settings.port}"
     url = sa.make_url(settings.database_url).render_as_string()
     print(f"clientgate on {base}  (database: {url})")
-    if not store.tenants.list():
-        demo = provision(store, DEMO_TENANT, DEMO_WORKSPACE)
-        print(f"demo tenant {demo['tenant']['name']!r}, workspace {demo['workspace']['slug']!r} "
-              f"(company_id {demo['workspace']['id']})")
-        print(f"demo API key (shown once): {demo['api_key']}")
+    made = demo.build(store)
+    if made is not None:
+        spaces = ", ".join(f"{w['slug']!r} (company_id {w['id']})" for w in made["workspaces"])
+        print(f"demo tenant {made['tenant']['name']!r}, workspaces {spaces}, with the clients "
+              "of the vendors' examples")
+        print(f"demo API key (shown once): {made['api_key']}")
     else:
-        print("an API key for the demo tenant: clientgate keys create --tenant demo")
+        print(f"an API key for the demo tenant: clientgate keys create --tenant {demo.TENANT}")
     for dialect in registry.load(settings.dialect_names):
         print(f"  {dialect.vendor:<12} {base}/{dialect.name}")
 
@@ -108,6 +123,9 @@ def register(commands: Commands) -> None:
                          "create the schema, a tenant and workspace if missing, and a key")
     p.add_argument("--tenant", default=DEMO_TENANT)
     p.add_argument("--workspace", default=DEMO_WORKSPACE)
+    p.add_argument("--demo", action="store_true",
+                   help="the demo tenant with the clients of the vendors' examples (company 456 "
+                        "'acme', category 2 'Standard'), so every example runs verbatim")
 
     p = commands.command("serve", cmd_serve, "run the gateway", json_flag=False)
     p.add_argument("--host")
@@ -115,7 +133,8 @@ def register(commands: Commands) -> None:
     p.add_argument("--workers", type=int)
     p.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
     p.add_argument("--demo", action="store_true",
-                   help="on first run create a demo tenant and key; print every base URL")
+                   help="on first run create the demo tenant (as init --demo) and print its "
+                        f"key; print every base URL (also ${PREFIX}DEMO=1)")
 
     p = commands.command("migrate", cmd_migrate, "upgrade the database schema to this version")
     p.add_argument("--check", action="store_true",

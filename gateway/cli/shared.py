@@ -105,6 +105,13 @@ RULES = {
     "max_length": "is too long",
     "unknown": "does not exist in this tenant",
     "not_member": "is not one of the client's users",
+    ("clients", "not_empty"): "would be deleted with the tenant: give --with-clients to delete "
+                              "them too",
+    ("workspace", "not_empty"): "still holds clients: move or delete them first",
+    ("workspace", "is_default"): "is the tenant's default workspace, where clients without "
+                                 "one go: it cannot be deleted",
+    ("category", "is_default"): "is the tenant's default category: make another the default "
+                                "first (categories set-default)",
 }
 
 

@@ -28,26 +28,34 @@ class GatewayProcess:
     test can read back), and is stopped (SIGTERM, then SIGKILL) when the block ends."""
 
     def __init__(self, database_url: str, *, log: Path | None = None, access_log: bool = False,
-                 **settings: Any) -> None:
+                 workers: int | None = None, **settings: Any) -> None:
+        """``workers``: run ``clientgate serve --workers N`` (its process supervisor, its log
+        configuration) rather than uvicorn on the app factory."""
         self.access_log = access_log
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "CLIENTGATE_DATABASE_URL": database_url,
-                    "CLIENTGATE_KEY_CACHE_SECONDS": "0", "CLIENTGATE_LOG_LEVEL": "warning",
+                    "CLIENTGATE_KEY_CACHE_SECONDS": "0",
                     "CLIENTGATE_DRAIN_SECONDS": "0",  # a test stops at once unless it asks
+                    "CLIENTGATE_ACCESS_LOG": str(access_log),
+                    "CLIENTGATE_LOG_LEVEL": "info" if access_log else "warning",
                     **{f"CLIENTGATE_{k.upper()}": str(v) for k, v in settings.items()}}
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 20.0) -> GatewayProcess:
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "gateway.app:app_from_env", "--factory",
-             "--http", "gateway.protocol:HeaderTimeoutProtocol",
-             "--host", "127.0.0.1", "--port", str(self.port),
-             "--access-log" if self.access_log else "--no-access-log",
-             "--log-level", "info" if self.access_log else "warning"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=out)
+        if self.workers is not None:
+            command = [sys.executable, "-m", "gateway.cli", "serve", "--host", "127.0.0.1",
+                       "--port", str(self.port), "--workers", str(self.workers)]
+        else:
+            command = [sys.executable, "-m", "uvicorn", "gateway.app:app_from_env", "--factory",
+                       "--http", "gateway.protocol:HeaderTimeoutProtocol",
+                       "--host", "127.0.0.1", "--port", str(self.port),
+                       "--no-access-log",  # the gateway writes its own (CLIENTGATE_ACCESS_LOG)
+                       "--log-level", "info" if self.access_log else "warning"]
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=out)
         deadline = time.monotonic() + timeout
         while True:
             try:

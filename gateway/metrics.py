@@ -1,0 +1,180 @@
+"""Prometheus metrics: what the gateway counts, and ``/metrics``, which shows it.
+
+One process (``--workers 1``) keeps its metrics in memory, in a registry of its own per app.
+With ``--workers N``, ``clientgate serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a directory
+before the workers start: every worker writes its values there (prometheus-client's
+multiprocess mode) and whichever worker answers a scrape sums them all, so the figures are the
+instance's, not one worker's.
+
+Label values are bounded: ``route`` is the route's template (``/api/v1/clients/{id}``), never
+the raw path (``unmatched`` when no route matched), an unknown method counts as ``OTHER``, and
+``dialect`` is a mounted dialect's name or ``gateway`` (health checks, specs, this endpoint).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+#: Seconds: from a cached-key GET on SQLite (about 0.1 ms) to a request's timeout.
+DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                    5.0, 10.0, 30.0)
+POOL_WAIT_BUCKETS = (0.0001, 0.001, 0.01, 0.1, 0.5, 1.0, 2.5, 5.0)
+#: The ``status`` of a request whose client went away before any response (nginx's 499).
+DISCONNECTED = 499
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
+def prepare_multiprocess_dir(path: str) -> None:
+    """Empty ``path`` of a previous run's values (before the workers start), as
+    prometheus-client requires; the directory is created if missing."""
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
+
+
+class Metrics:
+    """Every series the gateway writes. Recording a request is a dict lookup and three
+    increments: the labelled children are made once per label set and kept."""
+
+    def __init__(self) -> None:
+        self.shared = multiprocess_dir() is not None
+        # In multiprocess mode values live in files, and a scrape reads them into a registry of
+        # its own; in one process they live in this app's registry (several apps may share a
+        # process: tests, embedding).
+        self.registry = CollectorRegistry()
+        into: dict[str, Any] = {"registry": None if self.shared else self.registry}
+        self.requests = Counter(
+            "clientgate_http_requests", "HTTP requests answered, by route template and status.",
+            ["dialect", "route", "method", "status"], **into)
+        self.duration = Histogram(
+            "clientgate_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its response.",
+            ["dialect", "route", "method"], buckets=DURATION_BUCKETS, **into)
+        self.in_flight = Gauge(
+            "clientgate_http_requests_in_flight", "Requests being served now.",
+            multiprocess_mode="livesum", **into)
+        self.auth_failures = Counter(
+            "clientgate_auth_failures", "Requests refused for their credentials, by reason.",
+            ["reason"], **into)
+        self.rate_limited = Counter(
+            "clientgate_rate_limited_requests", "Requests refused by a rate limit, by dialect.",
+            ["dialect"], **into)
+        self.pool_in_use = Gauge(
+            "clientgate_db_pool_connections_in_use",
+            "PostgreSQL connections lent out of the pool now.",
+            multiprocess_mode="livesum", **into)
+        self.pool_wait = Histogram(
+            "clientgate_db_pool_wait_seconds",
+            "Time a store call waited for a pooled PostgreSQL connection.",
+            buckets=POOL_WAIT_BUCKETS, **into)
+        self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
+        self._scraped: list[Collector] = []
+
+    # -- recording ------------------------------------------------------------------------------
+
+    def observe(self, dialect: str, route: str, method: str, status: int,
+                seconds: float) -> None:
+        key = (dialect, route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            if method not in METHODS:
+                method = "OTHER"
+            children = (self.requests.labels(dialect, route, method, str(status)),
+                        self.duration.labels(dialect, route, method))
+            if len(self._children) < 10_000:  # bounded whatever arrives
+                self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def auth_failure(self, reason: str) -> None:
+        self.auth_failures.labels(reason).inc()
+
+    def watch_pool(self, engine: sa.Engine) -> Callable[[float], None] | None:
+        """Counts the PostgreSQL pool's lent connections; returns what to call with each
+        checkout's wait (``core.sql.Statements.on_checkout``). SQLite has no pool to watch:
+        each thread keeps its own connection."""
+        if engine.dialect.name != "postgresql":
+            return None
+        sa.event.listen(engine.pool, "checkout", lambda *_: self.pool_in_use.inc())
+        sa.event.listen(engine.pool, "checkin", lambda *_: self.pool_in_use.dec())
+        return self.pool_wait.observe
+
+    def gauge_at_scrape(self, collector: Collector) -> None:
+        """A collector asked at every scrape (figures read from the database, the same for
+        every worker: they are reported once, by the worker that answers)."""
+        self._scraped.append(collector)
+        if not self.shared:
+            self.registry.register(collector)
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def exposition(self) -> bytes:
+        """The text format a Prometheus server scrapes."""
+        if not self.shared:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        for collector in self._scraped:
+            registry.register(collector)
+        return generate_latest(registry)
+
+    def process_exited(self) -> None:
+        """At a worker's exit: its ``livesum`` gauges stop counting."""
+        if self.shared:
+            multiprocess.mark_process_dead(os.getpid())
+
+
+content_type = CONTENT_TYPE_LATEST
+
+
+class Outbox(Collector):
+    """``clientgate_outbox_emails{state}``: the emails waiting for ``clientgate mailer``
+    (``pending``) and those it gave up on (``failed``), read from the database at scrape."""
+
+    def __init__(self, count: Callable[[], dict[str, int]], timeout: float) -> None:
+        self.count = count
+        self.timeout = timeout
+
+    def describe(self) -> Iterable[Any]:
+        return []
+
+    def collect(self) -> Iterable[Any]:
+        family = GaugeMetricFamily("clientgate_outbox_emails",
+                                   "Emails in the outbox, by state.", labels=["state"])
+        started = time.monotonic()
+        try:
+            counts = self.count()
+        except Exception:  # a scrape must answer while the database is down: no sample
+            counts = {}
+        for state in ("pending", "failed"):
+            if state in counts:
+                family.add_metric([state], counts[state])
+        up = GaugeMetricFamily("clientgate_database_up",
+                               "1 when the last scrape's database read succeeded.",
+                               value=1 if counts else 0)
+        took = GaugeMetricFamily("clientgate_database_scrape_seconds",
+                                 "How long the scrape's database read took.",
+                                 value=time.monotonic() - started)
+        return [family, up, took]
