@@ -1,8 +1,8 @@
 """What watching the gateway costs: GET one with metrics and the access log on and off.
 
-Three gateways on one SQLite file, started side by side and measured alternately with wrk
+Four gateways on one SQLite file, started side by side and measured alternately with wrk
 (as in ``run.py``): metrics off, metrics on (the default), and metrics on with the access log
-on (written to /dev/null, at info level). Reports each one's requests per second against the
+on (written to /dev/null, at info level) in each log format. Reports each one's requests per second against the
 one with metrics off, per round and as the median.
 
     python bench/observability.py [--seconds 4] [--rounds 5] [--json]
@@ -26,8 +26,10 @@ from run import free_port, seed, server, wrk
 VARIANTS = {
     "metrics off": {"CLIENTGATE_METRICS": "false"},
     "metrics on": {"CLIENTGATE_METRICS": "true"},
-    "metrics + access log": {"CLIENTGATE_METRICS": "true", "CLIENTGATE_ACCESS_LOG": "true",
-                             "CLIENTGATE_LOG_LEVEL": "info"},
+    "access log, text": {"CLIENTGATE_METRICS": "true", "CLIENTGATE_ACCESS_LOG": "true",
+                         "CLIENTGATE_LOG_LEVEL": "info", "CLIENTGATE_LOG_FORMAT": "text"},
+    "access log, json": {"CLIENTGATE_METRICS": "true", "CLIENTGATE_ACCESS_LOG": "true",
+                         "CLIENTGATE_LOG_LEVEL": "info", "CLIENTGATE_LOG_FORMAT": "json"},
 }
 
 
@@ -74,7 +76,7 @@ def main() -> int:
         print(json.dumps(summary))
     else:
         for name, value in ratios.items():
-            print(f"{name:<22} / metrics off = {value:.3f} (median of {len(rounds)} rounds)")
+            print(f"{name:<18} / metrics off = {value:.3f} (median of {len(rounds)} rounds)")
         print(f"errors: {errors}; metrics within {args.budget:.0%}: {'yes' if ok else 'NO'}")
     return 0 if ok else 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hmac
 import logging.config
@@ -39,7 +40,8 @@ class Services:
     """What every request is served with: settings, the store, where store calls run and who
     the caller is. Implements ``dialects.kit.calls.Services`` for the dialects."""
 
-    def __init__(self, settings: Settings, store: Store, dialects: list[Dialect]) -> None:
+    def __init__(self, settings: Settings, store: Store, dialects: list[Dialect],
+                 access: Any | None = None) -> None:
         self.settings = settings
         self.store = store
         self.dialects = dialects
@@ -50,8 +52,10 @@ class Services:
         #: ``Executor.run`` itself: no extra coroutine per store call.
         self.run: Callable[..., Awaitable[Any]] = self.executor.run
         self.metrics = Metrics()
+        if access is None and settings.access_log:
+            access = logs.stdlib_access_logger()
         self.observer = Observer(self.metrics, record=settings.metrics,
-                                 access_log=settings.access_log)
+                                 access=access if settings.access_log else None)
         self.authenticator = Authenticator(self.executor, settings.key_cache_seconds,
                                            on_failure=self.metrics.auth_failure
                                            if settings.metrics else None)
@@ -61,9 +65,10 @@ class Services:
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
-               dialects: list[Dialect] | None = None) -> Gateway:
+               dialects: list[Dialect] | None = None, access: Any | None = None) -> Gateway:
     """The gateway. ``store`` and ``dialects`` default to what ``settings`` name; pass them to
-    share a store (tests, embedding) or to mount dialects that are not registered."""
+    share a store (tests, embedding) or to mount dialects that are not registered. ``access``:
+    the access line's logger (default: records of the stdlib logger ``clientgate.access``)."""
     settings = settings or Settings.from_env()
     owns_store = store is None
     store = store or Store.from_url(
@@ -73,7 +78,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         synchronous=settings.sqlite_synchronous)
     if dialects is None:
         dialects = registry.load(settings.dialect_names)
-    services = Services(settings, store, dialects)
+    services = Services(settings, store, dialects, access)
     if settings.metrics and owns_store:  # a shared store is watched by whoever made it
         store.db.on_checkout = services.metrics.watch_pool(store.engine)
     drain = Drain(settings.drain_seconds)
@@ -137,4 +142,6 @@ def app_from_env() -> Gateway:
     settings = Settings.from_env()
     logging.config.dictConfig(logs.config(settings.log_level, settings.log_format))
     logs.install()
-    return create_app(settings)
+    if settings.access_log and logging.getLogger(logs.ACCESS_LOGGER).isEnabledFor(logging.INFO):
+        return create_app(settings, access=logs.access_logger(settings.log_format))
+    return create_app(dataclasses.replace(settings, access_log=False))  # below info: no lines

@@ -4,7 +4,7 @@
 the server writes (uvicorn's own, the gateway's, one access line per request) goes through one
 structlog ``ProcessorFormatter``: ``CLIENTGATE_LOG_FORMAT=json`` renders each as one JSON object,
 ``text`` as one readable line with the same fields. A line written while a request is served
-carries its ``request_id`` (bound by ``observe.Observer``).
+carries its ``request_id`` (``REQUEST_ID``, set by ``observe.Observer``).
 
 Secrets never reach a line. Query strings may carry them (``?api_key=``, ``?access_token=``:
 refused by every dialect, but a client sends them all the same), so every value in the query of
@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+import sys
+from contextvars import ContextVar
+from typing import IO, Any
 
 import orjson
 import structlog
@@ -29,6 +31,19 @@ LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 #: The fields of an access line (``observe.Observer``), taken from the record into the event.
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "dialect", "route", "tenant_id",
                  "key_id", "client")
+
+
+#: The id of the request being served (set by ``observe.Observer.begin``); worker threads that
+#: run its store calls inherit it.
+REQUEST_ID: ContextVar[str | None] = ContextVar("clientgate_request_id", default=None)
+
+
+def add_request_id(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: the current request's id on every line written while serving it."""
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        event.setdefault("request_id", request_id)
+    return event
 
 
 def redact_query(target: str) -> str:
@@ -59,7 +74,7 @@ def formatter(fmt: str) -> structlog.stdlib.ProcessorFormatter:
     """The formatter of every handler: stdlib records (uvicorn's and the gateway's) through
     structlog's processors."""
     pre_chain = [
-        structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(allow=ACCESS_FIELDS),
@@ -95,6 +110,34 @@ def config(level: str = "info", fmt: str = "text") -> dict[str, Any]:
             "clientgate": {"handlers": ["default"], "level": numeric, "propagate": False},
         },
     }
+
+
+def access_logger(fmt: str = "text", stream: IO[str] | None = None) -> Any:
+    """The access line's logger when serving: structlog's own pipeline, straight to ``stream``
+    (stderr, where every other line goes), without a stdlib ``LogRecord`` per request (about
+    a third of the cost of a JSON line). Each line is one write."""
+    stream = stream or sys.stderr
+    render: Any
+    if fmt == "json":
+        render = structlog.processors.JSONRenderer(serializer=_json)
+    else:
+        render = structlog.dev.ConsoleRenderer(colors=False, pad_event_to=0, pad_level=False)
+    return structlog.wrap_logger(
+        structlog.PrintLogger(stream),
+        processors=[add_request_id, structlog.processors.add_log_level,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True), render],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+        cache_logger_on_first_use=True,
+    ).bind(logger=ACCESS_LOGGER)
+
+
+def stdlib_access_logger() -> Any:
+    """The access line's logger when the gateway is embedded (tests, another server): a record
+    of the stdlib logger ``clientgate.access``, the fields as its extras, for whatever handlers
+    the host configured."""
+    return structlog.wrap_logger(logging.getLogger(ACCESS_LOGGER),
+                                 processors=[structlog.stdlib.render_to_log_kwargs],
+                                 wrapper_class=structlog.stdlib.BoundLogger)
 
 
 def install() -> None:

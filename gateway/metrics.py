@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +30,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -54,9 +56,105 @@ def prepare_multiprocess_dir(path: str) -> None:
             os.remove(os.path.join(path, name))
 
 
+REQUESTS = ("clientgate_http_requests", "HTTP requests answered, by route template and status.")
+DURATION = ("clientgate_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its response.")
+IN_FLIGHT = ("clientgate_http_requests_in_flight", "Requests being served now.")
+#: A label set beyond this many is not remembered (its children are looked up each time).
+MAX_SERIES = 10_000
+
+
+def _method(method: str) -> str:
+    return method if method in METHODS else "OTHER"
+
+
+class _Shared:
+    """The request series with several workers: prometheus-client's multiprocess values (a
+    file per worker, summed at scrape)."""
+
+    def __init__(self) -> None:
+        self.requests = Counter(*REQUESTS, ["dialect", "route", "method", "status"],
+                                registry=None)
+        self.duration = Histogram(*DURATION, ["dialect", "route", "method"],
+                                  buckets=DURATION_BUCKETS, registry=None)
+        self.in_flight = Gauge(*IN_FLIGHT, multiprocess_mode="livesum", registry=None)
+        self.enter = self.in_flight.inc
+        self.leave = self.in_flight.dec
+        #: The bound ``inc`` and ``observe`` of each label set's children.
+        self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
+
+    def observe(self, dialect: str, route: str, method: str, status: int,
+                seconds: float) -> None:
+        key = (dialect, route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            method = _method(method)
+            children = (self.requests.labels(dialect, route, method, str(status)).inc,
+                        self.duration.labels(dialect, route, method).observe)
+            if len(self._children) < MAX_SERIES:
+                self._children[key] = children
+        count, time_it = children
+        count()
+        time_it(seconds)
+
+
+class _Local(Collector):
+    """The request series in one process: plain numbers on the event loop (a dict lookup and
+    three additions a request, no lock), turned into Prometheus families at scrape."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        #: By (dialect, route, method, status), the method as labelled: [sum of seconds,
+        #: count per bucket (+Inf last)]. Every label is bounded (see the module docstring).
+        self._series: dict[tuple[str, str, str, int], list[Any]] = {}
+        #: The same lists by the method as it arrived (bounded: any method may arrive).
+        self._lookup: dict[tuple[str, str, str, int], list[Any]] = {}
+
+    def enter(self) -> None:
+        self.in_flight += 1
+
+    def leave(self) -> None:
+        self.in_flight -= 1
+
+    def observe(self, dialect: str, route: str, method: str, status: int,
+                seconds: float) -> None:
+        key = (dialect, route, method, status)
+        series = self._lookup.get(key)
+        if series is None:
+            labelled = (dialect, route, _method(method), status)
+            series = self._series.get(labelled)
+            if series is None:
+                series = self._series[labelled] = [0.0, [0] * (len(DURATION_BUCKETS) + 1)]
+            if len(self._lookup) < MAX_SERIES:
+                self._lookup[key] = series
+        series[0] += seconds
+        series[1][bisect_left(DURATION_BUCKETS, seconds)] += 1
+
+    def describe(self) -> Iterable[Any]:
+        return []
+
+    def collect(self) -> Iterable[Any]:
+        requests = CounterMetricFamily(*REQUESTS, labels=["dialect", "route", "method", "status"])
+        duration = HistogramMetricFamily(*DURATION, labels=["dialect", "route", "method"])
+        timed: dict[tuple[str, str, str], list[Any]] = {}
+        for (dialect, route, method, status), (total, counts) in list(self._series.items()):
+            counts = list(counts)
+            requests.add_metric([dialect, route, method, str(status)], sum(counts))
+            into = timed.setdefault((dialect, route, method), [0.0, [0] * len(counts)])
+            into[0] += total
+            into[1] = [a + b for a, b in zip(into[1], counts, strict=True)]
+        bounds = [*(str(b) for b in DURATION_BUCKETS), "+Inf"]
+        for labels, (total, counts) in timed.items():
+            duration.add_metric(list(labels), list(zip(bounds, accumulate(counts), strict=True)),
+                                total)
+        return [requests, duration,
+                GaugeMetricFamily(*IN_FLIGHT, value=self.in_flight)]
+
+
 class Metrics:
-    """Every series the gateway writes. Recording a request is a dict lookup and three
-    increments: the labelled children are made once per label set and kept."""
+    """Every series the gateway writes. The request series are recorded by ``_Local`` in one
+    process and by ``_Shared`` with several workers; the rest (rare events) by prometheus-client
+    directly."""
 
     def __init__(self) -> None:
         self.shared = multiprocess_dir() is not None
@@ -65,16 +163,14 @@ class Metrics:
         # process: tests, embedding).
         self.registry = CollectorRegistry()
         into: dict[str, Any] = {"registry": None if self.shared else self.registry}
-        self.requests = Counter(
-            "clientgate_http_requests", "HTTP requests answered, by route template and status.",
-            ["dialect", "route", "method", "status"], **into)
-        self.duration = Histogram(
-            "clientgate_http_request_duration_seconds",
-            "Time from a request's arrival to the end of its response.",
-            ["dialect", "route", "method"], buckets=DURATION_BUCKETS, **into)
-        self.in_flight = Gauge(
-            "clientgate_http_requests_in_flight", "Requests being served now.",
-            multiprocess_mode="livesum", **into)
+        recorder: _Shared | _Local
+        if self.shared:
+            recorder = _Shared()
+        else:
+            recorder = _Local()
+            self.registry.register(recorder)
+        #: Called as each request starts and ends, and with what it was (``Observer``).
+        self.enter, self.leave, self.observe = recorder.enter, recorder.leave, recorder.observe
         self.auth_failures = Counter(
             "clientgate_auth_failures", "Requests refused for their credentials, by reason.",
             ["reason"], **into)
@@ -89,24 +185,9 @@ class Metrics:
             "clientgate_db_pool_wait_seconds",
             "Time a store call waited for a pooled PostgreSQL connection.",
             buckets=POOL_WAIT_BUCKETS, **into)
-        self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
         self._scraped: list[Collector] = []
 
     # -- recording ------------------------------------------------------------------------------
-
-    def observe(self, dialect: str, route: str, method: str, status: int,
-                seconds: float) -> None:
-        key = (dialect, route, method, status)
-        children = self._children.get(key)
-        if children is None:
-            if method not in METHODS:
-                method = "OTHER"
-            children = (self.requests.labels(dialect, route, method, str(status)),
-                        self.duration.labels(dialect, route, method))
-            if len(self._children) < 10_000:  # bounded whatever arrives
-                self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
 
     def auth_failure(self, reason: str) -> None:
         self.auth_failures.labels(reason).inc()
