@@ -32,7 +32,7 @@ from .lifecycle import Drain
 from .metrics import Metrics, Outbox, content_type
 from .middleware import DialectBoundary, RequestId
 from .observe import Observer
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .watchdog import Watchdog
 
 
@@ -70,14 +70,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     share a store (tests, embedding) or to mount dialects that are not registered. ``access``:
     the access line's logger (default: records of the stdlib logger ``clientgate.access``)."""
     settings = settings or Settings.from_env()
+    if dialects is None:
+        dialects = registry.load(settings.dialect_names)
+    unknown = sorted(set(settings.hosts.values()) - {d.name for d in dialects})
+    if unknown:
+        raise SettingsError(f"host_dialects names dialects that are not mounted: "
+                            f"{', '.join(unknown)}; mounted: {', '.join(d.name for d in dialects)}")
     owns_store = store is None
     store = store or Store.from_url(
         settings.database_url, pool_size=settings.pool_size,
         connect_timeout=settings.db_connect_timeout,
         statement_timeout=settings.db_statement_timeout, pool_timeout=settings.db_pool_timeout,
         synchronous=settings.sqlite_synchronous)
-    if dialects is None:
-        dialects = registry.load(settings.dialect_names)
     services = Services(settings, store, dialects, access)
     if settings.metrics and owns_store:  # a shared store is watched by whoever made it
         store.db.on_checkout = services.metrics.watch_pool(store.engine)
@@ -133,7 +137,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(RequestId, observer=services.observer)])
-    return Gateway(app, stacks, services)
+    return Gateway(app, stacks, services, settings.hosts)
 
 
 def app_from_env() -> Gateway:

@@ -68,6 +68,10 @@ class Settings:
     demo: bool = False
     #: Comma-separated dialect names to mount; empty mounts every registered dialect.
     dialects: str = ""
+    #: ``host=dialect,...``: requests for each host are served that dialect's paths at the root
+    #: (``services.gitscrum.example=gitscrum``), for integrations whose vendor's base URL is a
+    #: bare host.
+    host_dialects: str = ""
     #: ``critical``, ``error``, ``warning``, ``info``, ``debug`` or ``trace``.
     log_level: str = "info"
     #: ``text`` (one readable line per event) or ``json`` (one JSON object per line).
@@ -126,6 +130,12 @@ class Settings:
             raise SettingsError("db_calls must be auto, inline or threads")
         if self.sqlite_synchronous not in ("normal", "full"):
             raise SettingsError("sqlite_synchronous must be normal or full")
+        for item in self.host_dialects.split(","):
+            host, mark, name = item.partition("=")
+            if item.strip() and not (mark and host.strip() and name.strip()
+                                     and ":" not in host and "/" not in host):
+                raise SettingsError(f"host_dialects must be host=dialect,...: {item.strip()!r} "
+                                    "is not (a host name without port, '=', a dialect name)")
         if self.log_level not in LEVELS:
             raise SettingsError(f"log_level must be one of {', '.join(LEVELS)}, "
                                 f"not {self.log_level!r}")
@@ -139,6 +149,16 @@ class Settings:
             raise SettingsError("smtp_timeout and mailer_interval must be > 0, "
                                 "mailer_max_attempts at least 1")
         return self
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        """``host_dialects`` as dialect names by host name (lower case)."""
+        found: dict[str, str] = {}
+        for item in self.host_dialects.split(","):
+            if item.strip():
+                host, _, name = item.partition("=")
+                found[host.strip().lower()] = name.strip()
+        return found
 
     @property
     def dialect_names(self) -> list[str]:

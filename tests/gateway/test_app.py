@@ -16,7 +16,7 @@ from dialects.kit.calls import Call, endpoint
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from gateway.app import create_app
-from gateway.settings import Settings
+from gateway.settings import Settings, SettingsError
 
 SECRET = "database password is hunter2"
 
@@ -136,3 +136,40 @@ def test_readiness_fails_on_an_old_schema(tmp_path):
     with TestClient(app) as client:
         r = client.get("/readyz")
     assert r.status_code == 503 and r.json()["reason"] == "schema is not up to date"
+
+
+def test_a_host_mapped_to_a_dialect_serves_its_paths_at_the_root(database_url, store, tenant):
+    """``CLIENTGATE_HOST_DIALECTS``: a GitScrum integration keeps its paths and changes only its
+    host name; other hosts see the prefixed paths as before."""
+    settings = Settings(database_url=database_url,
+                        host_dialects="services.gitscrum.test=gitscrum, Crm.Test=growcrm")
+    with TestClient(create_app(settings, store=store)) as client:
+        made = client.post("/contact-companies", headers={**tenant.headers,
+                                                           "Host": "services.gitscrum.test"},
+                           json={"company_slug": "main", "name": "By host"})
+        assert made.status_code == 201, made.text
+        uuid = made.json()["data"]["uuid"]
+        at_root = client.get(f"/contact-companies/{uuid}?company_slug=main",
+                             headers={**tenant.headers, "Host": "services.gitscrum.test:443"})
+        assert at_root.status_code == 200 and at_root.json()["data"]["name"] == "By host"
+        prefixed = client.get(f"/gitscrum/contact-companies/{uuid}?company_slug=main",
+                              headers=tenant.headers)
+        assert prefixed.json() == at_root.json()
+        # Host names match whatever their case; an unknown path there is the dialect's 404.
+        listed = client.get("/api/clients", headers={**tenant.headers, "Host": "crm.test"})
+        assert listed.status_code == 200 and "data" in listed.json()
+        lost = client.get("/nowhere", headers={**tenant.headers, "Host": "crm.test"})
+        assert lost.status_code == 404 and "message" in lost.json()
+        # Elsewhere the root is the gateway's own.
+        assert client.get("/contact-companies", headers=tenant.headers).status_code == 404
+        assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("services.gitscrum.test", "host_dialects must be host=dialect"),
+    ("a.test:8080=gitscrum", "host_dialects must be host=dialect"),
+    ("a.test=nosuch", "not mounted: nosuch"),
+])
+def test_a_bad_host_mapping_is_refused_before_serving(database_url, value, message):
+    with pytest.raises(SettingsError, match=message):
+        create_app(Settings.from_env({}, database_url=database_url, host_dialects=value))
