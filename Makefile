@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: serve test bench install clean
+.PHONY: serve test bench install clean base-image
 
 $(VENV)/.run-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,13 @@ bench: $(VENV)/.test-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info
+
+# A base image for the container test where registries are out of reach: Debian's python3 from
+# Debian's packages (debootstrap, podman). Once per machine; `make test` uses it when present.
+BASE_IMAGE ?= clientgate-base:bookworm
+base-image:
+	rm -rf .base-rootfs
+	debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates bookworm \
+	  .base-rootfs http://deb.debian.org/debian
+	tar -C .base-rootfs -c . | podman import --change 'CMD ["python3"]' - $(BASE_IMAGE)
+	rm -rf .base-rootfs

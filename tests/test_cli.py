@@ -174,3 +174,16 @@ def test_serve_demo_prints_a_working_key_and_every_base_url(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_setting_from_the_environment_holds_unless_its_flag_is_given(monkeypatch):
+    """``CLIENTGATE_DEMO=1`` (the container's way) starts the demo as ``serve --demo`` does; a
+    flag that is not given does not override it."""
+    from gateway.cli import build_parser
+    from gateway.cli.shared import settings_from
+
+    monkeypatch.setenv("CLIENTGATE_DEMO", "1")
+    assert settings_from(build_parser().parse_args(["serve"])).demo is True
+    monkeypatch.setenv("CLIENTGATE_DEMO", "0")
+    assert settings_from(build_parser().parse_args(["serve"])).demo is False
+    assert settings_from(build_parser().parse_args(["serve", "--demo"])).demo is True

@@ -22,10 +22,10 @@ from core.errors import StoreError
 from core.migrate import SchemaError
 
 from ..settings import PREFIX, SettingsError
-from . import access, clientdata, mail, server, transfer
+from . import access, backup, clientdata, mail, server, transfer
 from .shared import CliError, Commands, Parser, describe
 
-GROUPS = (server, access, clientdata, transfer, mail)
+GROUPS = (server, access, clientdata, transfer, backup, mail)
 
 
 def version() -> str:

@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     store = open_store(args, create=True)
     if not args.no_migrate:
         migrate.upgrade(store.engine)
-    if args.demo or settings.demo:
+    if settings.demo:
         print_demo(store, settings)
     store.dispose()
     # Workers are separate processes that build the app from the environment.
@@ -132,7 +132,8 @@ def register(commands: Commands) -> None:
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int)
     p.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
-    p.add_argument("--demo", action="store_true",
+    # default None, not False: an absent flag leaves $CLIENTGATE_DEMO in charge (settings_from)
+    p.add_argument("--demo", action="store_true", default=None,
                    help="on first run create the demo tenant (as init --demo) and print its "
                         f"key; print every base URL (also ${PREFIX}DEMO=1)")
 
