@@ -51,8 +51,10 @@ def image() -> str:
         proxy += ["-v", f"{cert}:{cert}:ro", "--build-arg", f"PIP_CERT={cert}"]
     if os.environ.get("PIP_INDEX_URL"):
         proxy += ["--build-arg", f"PIP_INDEX_URL={os.environ['PIP_INDEX_URL']}"]
-    built = podman("build", "--format", "docker", "--network", "host", "--build-arg", f"PYTHON_IMAGE={BASE}", *proxy,
-                   "-t", tag, str(ROOT), timeout=900, check=False)
+    # Docker's format: OCI images have no HEALTHCHECK.
+    built = podman("build", "--format", "docker", "--network", "host",
+                   "--build-arg", f"PYTHON_IMAGE={BASE}", *proxy, "-t", tag, str(ROOT),
+                   timeout=900, check=False)
     assert built.returncode == 0, built.stderr[-3000:]
     yield tag
     podman("rmi", "-f", tag, check=False)
