@@ -91,16 +91,20 @@ class Keys:
             return None
         return Principal(row["id"], row["tenant_id"], row["workspace_id"])
 
-    def revoke(self, key_id: int) -> dict:
+    def revoke(self, key_id: int, *, tenant_id: int | None = None) -> dict:
+        """Revoke a key (once: a second revocation keeps the first time); with ``tenant_id``,
+        only one of that tenant's (``NotFound`` for another's)."""
         k = m.api_keys.c
+        scoped = tenant_id is not None
         with self._db.write() as s:
             row = s.one(
-                ("keys.revoke",),
+                ("keys.revoke", scoped),
                 lambda: m.api_keys.update()
-                .where(k.id == sa.bindparam("id"))
+                .where(k.id == sa.bindparam("id"),
+                       *([k.tenant_id == sa.bindparam("tenant_id")] if scoped else []))
                 .values(revoked_at=sa.func.coalesce(k.revoked_at, sa.bindparam("now")))
                 .returning(*_PUBLIC_COLUMNS),
-                {"id": key_id, "now": now()},
+                {"id": key_id, "now": now(), **({"tenant_id": tenant_id} if scoped else {})},
             )
         if row is None:
             raise NotFound("api_key", key_id)

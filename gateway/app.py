@@ -19,11 +19,11 @@ from starlette.routing import BaseRoute, Route
 from core.keys import Principal
 from core.store import Store
 from dialects import registry
-from dialects.kit.base import Dialect
+from dialects.kit.base import OPENAPI_DIR, Dialect
 from dialects.kit.calls import Context
 from dialects.kit.routing import Routes
 
-from . import logs
+from . import admin, logs
 from .auth import Authenticator, bearer_token
 from .dispatch import Gateway
 from .execution import Executor
@@ -64,18 +64,27 @@ class Services:
         return await self.authenticator(request)
 
 
+def mounted(settings: Settings, dialects: list[Dialect] | None = None) -> list[Dialect]:
+    """The dialects to mount (``dialects``, or those ``settings`` name), checked against the
+    settings that name them: ``SettingsError`` before anything is served."""
+    try:
+        found = dialects if dialects is not None else registry.load(settings.dialect_names)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    unknown = sorted(set(settings.hosts.values()) - {d.name for d in found})
+    if unknown:
+        raise SettingsError(f"host_dialects names dialects that are not mounted: "
+                            f"{', '.join(unknown)}; mounted: {', '.join(d.name for d in found)}")
+    return found
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
                dialects: list[Dialect] | None = None, access: Any | None = None) -> Gateway:
     """The gateway. ``store`` and ``dialects`` default to what ``settings`` name; pass them to
     share a store (tests, embedding) or to mount dialects that are not registered. ``access``:
     the access line's logger (default: records of the stdlib logger ``clientgate.access``)."""
     settings = settings or Settings.from_env()
-    if dialects is None:
-        dialects = registry.load(settings.dialect_names)
-    unknown = sorted(set(settings.hosts.values()) - {d.name for d in dialects})
-    if unknown:
-        raise SettingsError(f"host_dialects names dialects that are not mounted: "
-                            f"{', '.join(unknown)}; mounted: {', '.join(d.name for d in dialects)}")
+    dialects = mounted(settings, dialects)
     owns_store = store is None
     store = store or Store.from_url(
         settings.database_url, pool_size=settings.pool_size,
@@ -89,6 +98,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     watchdog = Watchdog(settings.request_timeout)
     health = Health(store, services.executor, settings.readiness_timeout, drain)
     specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
+    if settings.admin_token:
+        specs["admin"] = OPENAPI_DIR / "admin.yaml"
 
     metrics = services.metrics
     metrics.gauge_at_scrape(Outbox(
@@ -116,6 +127,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         Route("/healthz", health.live, methods=["GET"]),
         Route("/readyz", health.ready, methods=["GET"]),
         *([Route("/metrics", metrics_page, methods=["GET"])] if settings.metrics else []),
+        *(admin.routes(services, settings.admin_token) if settings.admin_token else []),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
     ]
     stacks = {

@@ -78,6 +78,8 @@ class Settings:
     log_format: str = "text"
     #: One log line per request, at info level.
     access_log: bool = True
+    #: Turns the admin API (``/_admin/``) on: its bearer token, at least 16 characters.
+    admin_token: str = ""
     #: Count requests and serve them at ``/metrics`` (Prometheus); off: ``/metrics`` is a 404.
     metrics: bool = True
     #: When set, ``/metrics`` asks for ``Authorization: Bearer <this>``; open otherwise.
@@ -136,6 +138,8 @@ class Settings:
                                      and ":" not in host and "/" not in host):
                 raise SettingsError(f"host_dialects must be host=dialect,...: {item.strip()!r} "
                                     "is not (a host name without port, '=', a dialect name)")
+        if self.admin_token and len(self.admin_token) < 16:
+            raise SettingsError("admin_token must be at least 16 characters")
         if self.log_level not in LEVELS:
             raise SettingsError(f"log_level must be one of {', '.join(LEVELS)}, "
                                 f"not {self.log_level!r}")

@@ -187,3 +187,19 @@ def test_a_setting_from_the_environment_holds_unless_its_flag_is_given(monkeypat
     monkeypatch.setenv("CLIENTGATE_DEMO", "0")
     assert settings_from(build_parser().parse_args(["serve"])).demo is False
     assert settings_from(build_parser().parse_args(["serve", "--demo"])).demo is True
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("CLIENTGATE_LOG_LEVEL", "loud", "log_level must be one of critical, error, warning, info"),
+    ("CLIENTGATE_LOG_FORMAT", "xml", "log_format must be text or json"),
+    ("CLIENTGATE_DIALECTS", "outlign,nosuch", "unknown dialect(s): nosuch"),
+    ("CLIENTGATE_HOST_DIALECTS", "a.test=nosuch", "not mounted: nosuch"),
+])
+def test_a_bad_setting_stops_serve_in_one_line(tmp_path, name, value, said):
+    env = {**os.environ, "CLIENTGATE_DATABASE_URL": f"sqlite:///{tmp_path}/s.db", name: value}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "serve", "--port",
+                           str(free_port())], env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("clientgate: error: ") and said in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr

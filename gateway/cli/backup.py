@@ -1,73 +1,30 @@
-"""``backup``: an online copy of a SQLite database, taken while the gateway serves.
-
-SQLite's backup API (``sqlite3.Connection.backup``) copies the database page by page, in steps,
-so writers are held up for one step at a time, never for the whole copy; each step sees one
-consistent state, and a write between steps makes SQLite restart from the pages it changed. The
-copy is written beside the target under a temporary name, checked (``PRAGMA quick_check``) and
-then renamed into place, so a backup is either whole or absent. No ``sqlite3`` binary is needed,
-which the container does not have. PostgreSQL databases are backed up with ``pg_dump``.
-"""
+"""``backup``: an online copy of the SQLite database, taken while the gateway serves
+(``gateway.backup``), with a progress bar on a terminal and a JSON summary with ``--json``."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import sqlite3
-import time
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from pathlib import Path
 
-from core import migrate
-from core.db import SQLITE_BUSY_TIMEOUT_MS
-
+from .. import backup
 from .shared import CliError, Commands, settings_from, sqlite_path
-
-#: Pages copied per step: about 4 MB with SQLite's default page size.
-STEP_PAGES = 1024
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    url = settings_from(args).database_url
-    source = sqlite_path(url)
-    if source is None:
-        raise CliError("backup copies SQLite databases; back PostgreSQL up with pg_dump "
-                       "(or your provider's snapshots)")
-    if not source.exists():
-        raise CliError(f"no database at {source}")
-    target = Path(args.output)
-    if target.exists() and not args.force:
-        raise CliError(f"{target} exists: give --force to replace it")
-    if not target.parent.is_dir():
-        raise CliError(f"no directory {target.parent} to write {target.name} in")
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    started = time.monotonic()
+    source = sqlite_path(settings_from(args).database_url)
     with ExitStack() as stack:
-        progress = _progress(stack, quiet=args.json)
-        src = stack.enter_context(closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)))
-        src.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        dst = stack.enter_context(closing(sqlite3.connect(partial)))
         try:
-            src.backup(dst, pages=STEP_PAGES, progress=progress)
-            problem = dst.execute("PRAGMA quick_check").fetchone()[0]
-            if problem != "ok":
-                raise CliError(f"the copy failed its check: {problem}")
-            pages = dst.execute("PRAGMA page_count").fetchone()[0]
-            revision = dst.execute("SELECT version_num FROM alembic_version").fetchone()
-        except BaseException:
-            dst.close()
-            partial.unlink(missing_ok=True)
-            raise
-    os.replace(partial, target)
-    summary = {"source": str(source), "output": str(target), "pages": pages,
-               "bytes": target.stat().st_size, "schema": revision[0] if revision else None,
-               "current": bool(revision) and revision[0] == migrate.head(),
-               "seconds": round(time.monotonic() - started, 3)}
+            summary = backup.copy(source, Path(args.output), force=args.force,
+                                  progress=_progress(stack, quiet=args.json))
+        except backup.BackupError as exc:
+            raise CliError(str(exc)) from None
     if args.json:
         print(json.dumps(summary))
     else:
-        print(f"backed up {source} to {target}: {summary['bytes']:,} bytes, schema "
-              f"{summary['schema']}, in {summary['seconds']:.1f} s")
+        print(f"backed up {summary['source']} to {summary['output']}: {summary['bytes']:,} "
+              f"bytes, schema {summary['schema']}, in {summary['seconds']:.1f} s")
     return 0
 
 

@@ -67,8 +67,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from .. import logs, metrics
+    from ..app import mounted
 
     settings = settings_from(args)
+    mounted(settings)  # a bad setting is one line here, not a traceback in every worker
     store = open_store(args, create=True)
     if not args.no_migrate:
         migrate.upgrade(store.engine)
