@@ -29,6 +29,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
@@ -259,3 +260,45 @@ class Outbox(Collector):
                                  "How long the scrape's database read took.",
                                  value=time.monotonic() - started)
         return [family, up, took]
+
+
+class JobMetrics:
+    """The counters of a long command (``clientgate import``, ``clientgate mailer``), served on
+    ``--metrics-port`` for as long as it runs (prometheus-client's own HTTP server, in a thread),
+    so a Prometheus server scrapes it as it scrapes the gateway."""
+
+    def __init__(self, port: int | None, host: str = "0.0.0.0") -> None:
+        self.registry = CollectorRegistry()
+        self.import_records = Counter(
+            "clientgate_import_records", "Records an import wrote, by what became of them.",
+            ["outcome"], registry=self.registry)
+        self.import_pages = Counter(
+            "clientgate_import_pages", "Pages an import read from the vendor.",
+            registry=self.registry)
+        self.mailer_emails = Counter(
+            "clientgate_mailer_emails", "Emails the mailer handed to SMTP, by outcome.",
+            ["outcome"], registry=self.registry)
+        self.mailer_rounds = Counter(
+            "clientgate_mailer_rounds", "Delivery rounds, by result (ok, or unreachable: the "
+            "SMTP server could not be reached).", ["result"], registry=self.registry)
+        self.server = None
+        if port is not None:
+            self.server, _ = start_http_server(port, addr=host, registry=self.registry)
+
+    def imported(self, *, records: int = 0, pages: int = 0,
+                 outcomes: dict[str, int] | None = None) -> None:
+        if pages:
+            self.import_pages.inc(pages)
+        for outcome, count in (outcomes or {}).items():
+            self.import_records.labels(outcome).inc(count)
+
+    def delivered(self, result: dict[str, Any]) -> None:
+        self.mailer_rounds.labels("unreachable" if "error" in result else "ok").inc()
+        for outcome in ("sent", "failed"):
+            if result.get(outcome):
+                self.mailer_emails.labels(outcome).inc(result[outcome])
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()

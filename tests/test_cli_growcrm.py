@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from core.people import Person
 from core.scope import Scope
@@ -344,3 +347,37 @@ def test_bad_mail_settings_are_one_line_errors(capsys, database_url, monkeypatch
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert fails(capsys, database_url, "mailer", "--once") == message
+
+
+def test_the_mailer_serves_its_counters_while_it_runs(database_url, tenant, client, sink,
+                                                     monkeypatch, capsys):
+    from gateway.cli import main
+    from tests.faults.process import free_port
+
+    welcome(client, tenant)
+    monkeypatch.setenv("CLIENTGATE_MAILER_INTERVAL", "3")
+    port, done = free_port(), []
+    loop = threading.Thread(target=lambda: done.append(main(
+        ["--database-url", database_url, "mailer", "--metrics-port", str(port),
+         "--rounds", "2", "--json"])))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # scraped during the pause between the two rounds
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                    text = r.read().decode()
+                if 'clientgate_mailer_rounds_total{result="ok"} 1.0' in text:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        found = {(s.name, tuple(s.labels.items())): s.value
+                 for f in text_string_to_metric_families(text) for s in f.samples}
+        assert found[("clientgate_mailer_emails_total", (("outcome", "sent"),))] >= 1
+    finally:
+        loop.join(20)
+    assert done == [0]
+    with pytest.raises(OSError):  # the counters' server ended with the mailer
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2)

@@ -24,7 +24,8 @@ SHOWN = 20
 class Meter:
     """A progress bar on stderr when it is a terminal (records, rate, pages), else nothing."""
 
-    def __init__(self, stack: ExitStack, what: str, *, quiet: bool) -> None:
+    def __init__(self, stack: ExitStack, what: str, *, quiet: bool,
+                 metrics_port: int | None = None) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -39,8 +40,21 @@ class Meter:
                 console=console, transient=False))
             self._task = self._progress.add_task(what, total=None, rate=0.0, pages=0)
         self._pages = 0
+        self._metrics = None
+        if metrics_port is not None:
+            from ..metrics import JobMetrics
 
-    def update(self, *, records: int = 0, pages: int = 0) -> None:
+            try:
+                self._metrics = JobMetrics(metrics_port)
+            except OSError as exc:
+                raise CliError(f"cannot serve metrics on port {metrics_port}: "
+                               f"{exc.strerror}") from None
+            stack.callback(self._metrics.close)
+
+    def update(self, *, records: int = 0, pages: int = 0,
+               outcomes: dict[str, int] | None = None) -> None:
+        if self._metrics is not None:
+            self._metrics.imported(records=records, pages=pages, outcomes=outcomes)
         if self._progress is None:
             return
         self._pages += pages
@@ -73,7 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     tenant = find_tenant(store, args.tenant)
     with ExitStack() as stack:
-        meter = Meter(stack, "import", quiet=args.json)
+        meter = Meter(stack, "import", quiet=args.json, metrics_port=args.metrics_port)
         if args.file is not None:
             if not Path(args.file).is_file():
                 raise CliError(f"no file {args.file!r}")
@@ -146,6 +160,8 @@ def register(commands: Commands) -> None:
                                    "./.clientgate-import-<dialect>-<tenant id>)")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write "
                                                           "nothing")
+    p.add_argument("--metrics-port", dest="metrics_port", type=int, metavar="PORT",
+                   help="serve the import's counters (Prometheus) on this port while it runs")
     p = commands.command("export", cmd_export,
                          "write every client of a tenant, with everything stored about it",
                          tenant=True)

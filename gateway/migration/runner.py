@@ -9,6 +9,7 @@ nothing otherwise) and returns a ``Summary``.
 
 from __future__ import annotations
 
+import collections
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -30,11 +31,16 @@ BATCH = 500
 
 
 class Meter(Protocol):
-    def update(self, *, records: int = 0, pages: int = 0) -> None: ...
+    """Hears the progress of a run: records done, pages read, and what became of the records
+    (``outcomes``: counts by ``created``, ``updated``, ``unchanged``, ``failed``)."""
+
+    def update(self, *, records: int = 0, pages: int = 0,
+               outcomes: dict[str, int] | None = None) -> None: ...
 
 
 class Quiet:
-    def update(self, *, records: int = 0, pages: int = 0) -> None:
+    def update(self, *, records: int = 0, pages: int = 0,
+               outcomes: dict[str, int] | None = None) -> None:
         pass
 
 
@@ -129,7 +135,8 @@ class Writer:
             planned=self._planned)
         self._summary.tally.add(results)
         self.done += len(self._batch)
-        self._meter.update(records=len(self._batch))
+        self._meter.update(records=len(self._batch),
+                           outcomes=dict(collections.Counter(r.outcome for r in results)))
         self._batch = []
         if self._after is not None:
             self._after(self.done)

@@ -154,3 +154,34 @@ def test_a_file_that_is_no_export_is_one_line_and_nothing_written(tmp_path, cont
         code, _, err = cli(url, "import", "--tenant", "acme", "--file", str(path))
         assert code == 1 and err.count("\n") == 1 and err.startswith("clientgate: error: ")
         assert store.exports.count(store.tenants.find("acme")["id"]) == 0
+
+
+def test_an_import_counts_its_records_for_prometheus_while_it_runs(backend, tmp_path):
+    """``import --metrics-port``: the counters a Prometheus server scrapes from the running
+    import, by outcome, read back here before the run's server stops (as a scrape would)."""
+    from contextlib import ExitStack
+    from urllib.request import urlopen
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from gateway.cli.transfer import Meter
+    from gateway.migration import runner
+    from tests.faults.process import free_port
+
+    (tmp_path / "from").mkdir()
+    (tmp_path / "to").mkdir()
+    with world(backend, tmp_path / "from", filled=True) as (url, _, _, _):
+        assert cli(url, "export", "--tenant", "acme", "--output", str(tmp_path / "x.jsonl"))[0] == 0
+    with world(backend, tmp_path / "to", filled=False) as (url, store, _, _):
+        tenant = store.tenants.find("acme")
+        port = free_port()
+        with ExitStack() as stack:
+            meter = Meter(stack, "import", quiet=True, metrics_port=port)
+            summary = runner.from_file(store, tenant["id"], str(tmp_path / "x.jsonl"),
+                                       dry_run=False, meter=meter)
+            with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                text = r.read().decode()
+        found = {(s.name, s.labels.get("outcome")): s.value
+                 for f in text_string_to_metric_families(text) for s in f.samples}
+        assert found[("clientgate_import_records_total", "created")] == summary.tally.created
+        assert 0 < summary.tally.created <= SIZE
