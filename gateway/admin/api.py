@@ -65,6 +65,13 @@ class Admin:
         """A store call in a worker thread (admin calls may scan: never on the event loop)."""
         return await self.services.executor.in_thread(self._timeout, fn, *args, **kwargs)
 
+    async def revoking(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A call that takes keys away (a revocation, a deleted tenant or workspace): this
+        instance forgets the keys it remembered, so they stop working here at once."""
+        result = await self.call(fn, *args, **kwargs)
+        self.services.authenticator.forget()
+        return result
+
     async def body(self, request: Request) -> dict[str, Any]:
         raw = await request.body()
         if len(raw) > self._max_body:
@@ -189,11 +196,8 @@ async def rename_tenant(request: Request, admin: Admin) -> Any:
 
 
 async def delete_tenant(request: Request, admin: Admin) -> Any:
-    with_clients = _query_flag(request, "with_clients")
-    done = await admin.call(admin.store.tenants.delete, _id(request, "tenant_id"),
-                            with_clients=with_clients)
-    admin.services.authenticator.forget()  # its keys stop working here at once
-    return done
+    return await admin.revoking(admin.store.tenants.delete, _id(request, "tenant_id"),
+                                with_clients=_query_flag(request, "with_clients"))
 
 
 # -- workspaces ---------------------------------------------------------------------------------
@@ -219,10 +223,8 @@ async def update_workspace(request: Request, admin: Admin) -> Any:
 
 
 async def delete_workspace(request: Request, admin: Admin) -> Any:
-    done = await admin.call(admin.store.workspaces.delete, _id(request, "tenant_id"),
-                            _id(request, "workspace_id"))
-    admin.services.authenticator.forget()
-    return done
+    return await admin.revoking(admin.store.workspaces.delete, _id(request, "tenant_id"),
+                                _id(request, "workspace_id"))
 
 
 # -- keys ---------------------------------------------------------------------------------------
@@ -241,10 +243,8 @@ async def create_key(request: Request, admin: Admin) -> Any:
 
 
 async def revoke_key(request: Request, admin: Admin) -> Any:
-    done = await admin.call(admin.store.keys.revoke, _id(request, "key_id"),
-                            tenant_id=_id(request, "tenant_id"))
-    admin.services.authenticator.forget()
-    return done
+    return await admin.revoking(admin.store.keys.revoke, _id(request, "key_id"),
+                                tenant_id=_id(request, "tenant_id"))
 
 
 # -- categories ---------------------------------------------------------------------------------
