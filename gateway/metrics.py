@@ -80,12 +80,13 @@ class _Shared:
                                   buckets=DURATION_BUCKETS, registry=None)
         self.in_flight = Gauge(*IN_FLIGHT, multiprocess_mode="livesum", registry=None)
         self.enter = self.in_flight.inc
-        self.leave = self.in_flight.dec
+        self._leave = self.in_flight.dec
         #: The bound ``inc`` and ``observe`` of each label set's children.
         self._children: dict[tuple[str, str, str, int], tuple[Any, Any]] = {}
 
-    def observe(self, dialect: str, route: str, method: str, status: int,
-                seconds: float) -> None:
+    def done(self, dialect: str, route: str, method: str, status: int, seconds: float) -> None:
+        """A request ended: it is out of flight, counted and timed."""
+        self._leave()
         key = (dialect, route, method, status)
         children = self._children.get(key)
         if children is None:
@@ -114,11 +115,9 @@ class _Local(Collector):
     def enter(self) -> None:
         self.in_flight += 1
 
-    def leave(self) -> None:
+    def done(self, dialect: str, route: str, method: str, status: int, seconds: float) -> None:
+        """A request ended: it is out of flight, counted and timed."""
         self.in_flight -= 1
-
-    def observe(self, dialect: str, route: str, method: str, status: int,
-                seconds: float) -> None:
         key = (dialect, route, method, status)
         series = self._lookup.get(key)
         if series is None:
@@ -170,8 +169,8 @@ class Metrics:
         else:
             recorder = _Local()
             self.registry.register(recorder)
-        #: Called as each request starts and ends, and with what it was (``Observer``).
-        self.enter, self.leave, self.observe = recorder.enter, recorder.leave, recorder.observe
+        #: Called as each request starts, and as it ends with what it was (``Observer``).
+        self.enter, self.done = recorder.enter, recorder.done
         self.auth_failures = Counter(
             "clientgate_auth_failures", "Requests refused for their credentials, by reason.",
             ["reason"], **into)

@@ -24,16 +24,15 @@ UNMATCHED = "unmatched"
 
 
 class Observer:
-    __slots__ = ("metrics", "_record", "_observe", "_enter", "_leave", "_access")
+    __slots__ = ("metrics", "_record", "_enter", "_done", "_access")
 
     def __init__(self, metrics: Metrics, *, record: bool, access: Any | None) -> None:
         """``record``: count requests in ``metrics``; ``access``: the structlog logger that
         writes one line per request (``logs.access_logger``), None for no access log."""
         self.metrics = metrics
         self._record = record
-        self._observe = metrics.observe
         self._enter = metrics.enter
-        self._leave = metrics.leave
+        self._done = metrics.done
         self._access = access
 
     def begin(self, request_id: str) -> tuple[float, Token[str | None]]:
@@ -51,8 +50,7 @@ class Observer:
         route = scope.get("route")
         template = route.path if route is not None else UNMATCHED
         if self._record:
-            self._leave()
-            self._observe(dialect, template, scope["method"], status, seconds)
+            self._done(dialect, template, scope["method"], status, seconds)
         access = self._access
         if access is not None:
             self._log(access, scope, dialect, template, status, seconds)
