@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: serve test bench install clean base-image
+.PHONY: serve test bench install clean base-image lock
 
 $(VENV)/.run-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,10 @@ base-image:
 	  .base-rootfs http://deb.debian.org/debian
 	tar -C .base-rootfs -c . | podman import --change 'CMD ["python3"]' - $(BASE_IMAGE)
 	rm -rf .base-rootfs
+
+# requirements.lock: every runtime dependency pinned with its hashes, what the image installs.
+# Run after changing pyproject.toml's dependencies (tests/test_packaging.py checks they agree).
+lock:
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
