@@ -26,6 +26,8 @@ from sqlmodel import Field, SQLModel
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 JSONDoc = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 UTCDateTime = sa.DateTime(timezone=True)
+#: A rate limit as the ``limits`` library writes one (``100/minute``, ``10 per 2 seconds``).
+RATE_LIMIT_MAX = 64
 
 NAME_MAX = 255
 SHORT_MAX = 50
@@ -110,6 +112,8 @@ class Tenant(SQLModel, table=True):
     next_workspace_id: int = _next()
     next_category_id: int = _next()
     next_user_id: int = _next()
+    #: The rate limit of the tenant's keys (``10/second``; None: the gateway's default).
+    rate_limit: str | None = _text(RATE_LIMIT_MAX)
 
 
 class Workspace(SQLModel, table=True):
@@ -146,6 +150,12 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
     created_at: datetime = _ts()
     revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    #: When the key stops working (None: never); a rotated key's grace ends here.
+    expires_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    #: When the key was last seen, to about a minute (written off the request's path).
+    last_used_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+    #: This key's rate limit (None: its tenant's, else the gateway's default).
+    rate_limit: str | None = _text(RATE_LIMIT_MAX)
 
 
 class ClientCategory(SQLModel, table=True):

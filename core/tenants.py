@@ -61,6 +61,15 @@ class Tenants:
             s.update(m.tenants, tenant_id, {"name": name})
         return next(row for row in self.list() if row["id"] == tenant_id)
 
+    def set_limit(self, tenant_id: int, rate_limit: str | None) -> dict:
+        """The rate limit of the tenant's keys that have none of their own (None: the
+        gateway's default)."""
+        with self._db.write() as s:
+            require_tenant(s, tenant_id)
+            s.update(m.tenants, tenant_id, {"rate_limit": rate_limit})
+        return {**next(row for row in self.list() if row["id"] == tenant_id),
+                "rate_limit": rate_limit}
+
     def delete(self, tenant_id: int, *, with_clients: bool = False) -> dict:
         """The tenant and everything in it, in one transaction. A tenant that still holds
         clients is refused (``Invalid``: ``clients`` ``not_empty``) unless ``with_clients``.

@@ -34,6 +34,7 @@ class LaravelDialect(Dialect):
 
     accepts_form = True
     other_content_types = "ignore"
+    throttle_headers = "laravel"
     errors: ClassVar[ModuleType]
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
@@ -120,7 +121,7 @@ def method_not_allowed(scope: Scope, allowed: list[str]) -> str:
 
 #: What Laravel's exception handler says for these statuses when the app does not say otherwise.
 TEXTS = {401: "Unauthenticated.", 408: "Request Timeout", 413: "The request body is too large.",
-         500: "Server Error", 503: "Service Unavailable"}
+         429: "Too Many Attempts.", 500: "Server Error", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,8 @@ class ErrorBodies:
     texts: Mapping[int, str] = dataclass_field(default_factory=dict)
     legacy_summary: bool = False
     labels: Mapping[int, str] | None = None
+    #: A vendor's own 429 body (GitScrum's), else Laravel's ``{"message"}``.
+    throttled: Callable[[api.TooManyRequests], dict[str, Any]] | None = None
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         if isinstance(error, api.ValidationFailed):
@@ -146,6 +149,8 @@ class ErrorBodies:
         if isinstance(error, api.MethodNotAllowed):
             # The Allow header is added for every dialect by Dialect.error_response.
             return self.body(405, method_not_allowed(scope, error.allowed))
+        if isinstance(error, api.TooManyRequests) and self.throttled is not None:
+            return JSON(self.throttled(error), status_code=429)
         text = self.texts.get(error.status) or TEXTS.get(error.status)
         return self.body(error.status, text or error.detail or TEXTS[500])
 

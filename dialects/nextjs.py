@@ -49,6 +49,7 @@ TEXTS = {
     408: "Request timeout",
     413: "Payload too large",
     415: "Unsupported media type",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
 }

@@ -32,6 +32,7 @@ from .lifecycle import Drain
 from .metrics import Metrics, Outbox, content_type
 from .middleware import DialectBoundary, RequestId
 from .observe import Observer
+from .ratelimit import Limiter
 from .settings import Settings, SettingsError
 from .watchdog import Watchdog
 
@@ -59,9 +60,17 @@ class Services:
         self.authenticator = Authenticator(self.executor, settings.key_cache_seconds,
                                            on_failure=self.metrics.auth_failure
                                            if settings.metrics else None)
+        #: Only when some limit may apply: a default, or limits kept on tenants and keys
+        #: (which any key may have, so the limiter is always there; it costs nothing for a key
+        #: without one when there is no default).
+        self.limiter: Limiter | None = Limiter(settings.rate_limit or None,
+                                               settings.redis_url or None, self.metrics)
 
-    async def authenticate(self, request: Request) -> Principal:
-        return await self.authenticator(request)
+    async def authenticate(self, request: Request, dialect: str) -> Principal:
+        principal = await self.authenticator(request)
+        if self.limiter is not None and self.limiter.applies(principal):
+            await self.limiter.hit(principal, request.scope, dialect)
+        return principal
 
 
 def mounted(settings: Settings, dialects: list[Dialect] | None = None) -> list[Dialect]:
@@ -143,6 +152,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         gc.freeze()
         drain.install()
         yield
+        await services.authenticator.close()
         metrics.process_exited()
         if owns_store:
             store.dispose()

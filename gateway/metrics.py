@@ -177,6 +177,9 @@ class Metrics:
         self.rate_limited = Counter(
             "clientgate_rate_limited_requests", "Requests refused by a rate limit, by dialect.",
             ["dialect"], **into)
+        self.rate_limit_errors = Counter(
+            "clientgate_rate_limit_errors", "Times the rate limiter's store (Redis) failed; the "
+            "requests were served without a limit.", **into)
         self.pool_in_use = Gauge(
             "clientgate_db_pool_connections_in_use",
             "PostgreSQL connections lent out of the pool now.",

@@ -11,12 +11,15 @@ import asyncio
 import logging
 import random
 import re
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import Unavailable
+from dialects.kit.throttle import STYLES, WINDOW, Window
 
 from .watchdog import Watchdog
 
@@ -44,10 +47,12 @@ class _Reply:
     """The ``send`` of a request: adds the request id to the response's headers and remembers
     the response's status once it started."""
 
-    __slots__ = ("send", "header", "status", "watchdog", "task")
+    __slots__ = ("send", "header", "status", "watchdog", "task", "scope", "throttle")
 
     def __init__(self, send: Send, header: tuple[bytes, bytes], watchdog: Watchdog | None = None,
-                 task: asyncio.Task | None = None) -> None:
+                 task: asyncio.Task | None = None, scope: Scope | None = None,
+                 throttle: Callable[[Window, float], list[tuple[bytes, bytes]]] | None = None,
+                 ) -> None:
         self.send = send
         self.header = header
         #: The response's status once it started (0 before).
@@ -55,6 +60,10 @@ class _Reply:
         #: Told when the response starts: from then on the request is past its timeout's reach.
         self.watchdog = watchdog
         self.task = task
+        #: The request's scope and its dialect's rate-limit headers (``kit.throttle``): the
+        #: limiter leaves the request's window in the scope.
+        self.scope = scope
+        self.throttle = throttle
 
     @property
     def request_id(self) -> str:
@@ -69,7 +78,12 @@ class _Reply:
             self.status = message["status"]
             if self.watchdog is not None:
                 self.watchdog.release(self.task)
-            message["headers"] = [*message.get("headers", ()), self.header]
+            headers = [*message.get("headers", ()), self.header]
+            if self.scope is not None:
+                window = self.scope.get(WINDOW)
+                if window is not None:
+                    headers.extend(self.throttle(window, time.time()))  # type: ignore[misc]
+            message["headers"] = headers
         await self.send(message)
 
 
@@ -102,13 +116,14 @@ class DialectBoundary:
         self.app = app
         self.dialect = dialect
         self.name = dialect.name
+        self.throttle = STYLES[dialect.throttle_headers]
         self.observer = observer
         self.watchdog = watchdog
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         watchdog = self.watchdog
         task = watchdog.watch() if watchdog is not None else None
-        reply = _Reply(send, request_id_header(scope), watchdog, task)
+        reply = _Reply(send, request_id_header(scope), watchdog, task, scope, self.throttle)
         begun = self.observer.begin(reply.request_id)
         try:
             await self.app(scope, receive, reply)

@@ -72,6 +72,12 @@ class Settings:
     #: (``services.gitscrum.example=gitscrum``), for integrations whose vendor's base URL is a
     #: bare host.
     host_dialects: str = ""
+    #: The rate limit of every key that has none of its own, nor its tenant (``60/minute``,
+    #: ``10/second``); empty: none.
+    rate_limit: str = ""
+    #: Where rate limits are counted, shared by every worker and instance
+    #: (``redis://host:6379/0``); empty: in each process.
+    redis_url: str = ""
     #: ``critical``, ``error``, ``warning``, ``info``, ``debug`` or ``trace``.
     log_level: str = "info"
     #: ``text`` (one readable line per event) or ``json`` (one JSON object per line).
@@ -138,6 +144,15 @@ class Settings:
                                      and ":" not in host and "/" not in host):
                 raise SettingsError(f"host_dialects must be host=dialect,...: {item.strip()!r} "
                                     "is not (a host name without port, '=', a dialect name)")
+        if self.rate_limit:
+            from .ratelimit import parse
+
+            try:
+                parse(self.rate_limit)
+            except ValueError as exc:
+                raise SettingsError(f"rate_limit: {exc}") from None
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://")):
+            raise SettingsError("redis_url must be a redis:// or rediss:// URL")
         if self.admin_token and len(self.admin_token) < 16:
             raise SettingsError("admin_token must be at least 16 characters")
         if self.log_level not in LEVELS:

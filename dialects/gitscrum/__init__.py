@@ -19,6 +19,8 @@ class GitScrum(LaravelDialect):
     listing = Listing("/contact-companies/clients", workspace_param="company_slug",
                       workspace_by="slug", workspace_required=True)
     errors = errors
+    #: GitScrum's documentation: the three X-RateLimit headers on every response.
+    throttle_headers = "always"
 
 
 dialect = GitScrum()

@@ -7,7 +7,10 @@ Where that page is silent the gateway answers as Laravel does; see docs/dialects
 
 from __future__ import annotations
 
+from typing import Any
+
 from dialects import laravel
+from dialects.kit import errors as api
 
 from .schemas import LIMITS
 
@@ -29,11 +32,19 @@ LABELS = {
 }
 NOT_FOUND = "The requested resource was not found."
 
+def throttled(error: api.TooManyRequests) -> dict[str, Any]:
+    """GitScrum's documented 429 body."""
+    return {"error": LABELS[429],
+            "message": f"Rate limit exceeded. Retry after {error.retry_after} seconds.",
+            "retry_after": error.retry_after}
+
+
 render = laravel.ErrorBodies(
     missing=lambda _: NOT_FOUND,
     texts={401: "Invalid or expired token"},
     legacy_summary=True,
     labels=LABELS,
+    throttled=throttled,
 ).render
 
 

@@ -69,6 +69,8 @@ class Dialect:
     client: ClassVar[ClientObject]
     paging: ClassVar[Paging]
     listing: ClassVar[Listing]
+    #: How rate-limit headers are written (``kit.throttle.STYLES``).
+    throttle_headers: ClassVar[str] = "retry_after"
 
     def routes(self) -> list[BaseRoute]:
         return self.route_table

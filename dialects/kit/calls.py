@@ -40,8 +40,9 @@ class Services(Protocol):
         """Run a store call where this app runs them (never holding the event loop long)."""
         ...
 
-    async def authenticate(self, request: Request) -> Principal:
-        """The principal of the request's credentials, or ``errors.Unauthenticated``."""
+    async def authenticate(self, request: Request, dialect: str) -> Principal:
+        """The principal of the request's credentials, or ``errors.Unauthenticated``; counted
+        against the key's rate limit (``errors.TooManyRequests`` when it is spent)."""
         ...
 
 
@@ -102,7 +103,7 @@ Handler = Callable[[Call], Awaitable[Response]]
 def endpoint(handler: Handler) -> Callable[[Request, Context], Awaitable[Response]]:
     @functools.wraps(handler)
     async def run(request: Request, context: Context) -> Response:
-        principal = await context.services.authenticate(request)
+        principal = await context.services.authenticate(request, context.dialect.name)
         return await handler(Call(request, principal, context))
 
     return run

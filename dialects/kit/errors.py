@@ -11,6 +11,7 @@
      +-- Conflict             409  the same request is already being processed
      +-- PayloadTooLarge      413
      +-- UnsupportedMediaType 415
+     +-- TooManyRequests      429  the key's rate limit is spent; ``retry_after`` says for how long
      +-- ValidationFailed     422  {wire field: [vendor messages]}
      +-- ServerError          500  anything unexpected; never carries internals
      +-- ServiceUnavailable   503  the database cannot serve now; ``Retry-After`` says when
@@ -71,6 +72,14 @@ class PayloadTooLarge(ApiError):
 
 class UnsupportedMediaType(ApiError):
     status = 415
+
+
+class TooManyRequests(ApiError):
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 class ValidationFailed(ApiError):
