@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ from starlette.routing import Route
 
 from core import migrate
 from core.errors import Conflict, Invalid, NotFound, Unavailable
+from core.keys import FORMATS
 from core.scope import Scope
 
-from .. import backup
+from .. import backup, ratelimit
 from ..auth import bearer_token
 from ..wording import describe
 
@@ -158,6 +160,28 @@ def _optional_int(body: dict[str, Any], name: str) -> int | None:
     return value
 
 
+def _limit(body: dict[str, Any]) -> str | None:
+    value = _text(body, "rate_limit", required=False)
+    try:
+        return ratelimit.check(value)
+    except ValueError as exc:
+        raise Problem(422, "invalid", f"rate_limit: {exc}") from None
+
+
+def _moment(body: dict[str, Any], name: str) -> datetime | None:
+    value = _text(body, name, required=False)
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Problem(422, "invalid", f"{name} must be an ISO 8601 date-time") from None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    if when <= datetime.now(UTC):
+        raise Problem(422, "invalid", f"{name} is in the past")
+    return when
+
+
 def _tenant(admin: Admin, tenant_id: int) -> dict[str, Any]:
     for tenant in admin.store.tenants.list():
         if tenant["id"] == tenant_id:
@@ -189,10 +213,18 @@ async def get_tenant(request: Request, admin: Admin) -> Any:
     return await admin.call(_tenant, admin, _id(request, "tenant_id"))
 
 
-async def rename_tenant(request: Request, admin: Admin) -> Any:
+async def update_tenant(request: Request, admin: Admin) -> Any:
+    """A new ``name``, and/or the ``rate_limit`` of its keys (null: the default)."""
+    tenant_id = _id(request, "tenant_id")
     body = await admin.body(request)
-    return await admin.call(admin.store.tenants.rename, _id(request, "tenant_id"),
-                            _text(body, "name"))
+    if "name" not in body and "rate_limit" not in body:
+        raise Problem(422, "invalid", "give name, rate_limit or both")
+    result = None
+    if "name" in body:
+        result = await admin.call(admin.store.tenants.rename, tenant_id, _text(body, "name"))
+    if "rate_limit" in body:
+        result = await admin.call(admin.store.tenants.set_limit, tenant_id, _limit(body))
+    return result
 
 
 async def delete_tenant(request: Request, admin: Admin) -> Any:
@@ -236,10 +268,42 @@ async def list_keys(request: Request, admin: Admin) -> Any:
 
 async def create_key(request: Request, admin: Admin) -> Any:
     body = await admin.body(request)
+    expires = _moment(body, "expires_at")
+    fmt = _text(body, "format", required=False) or "clientgate"
+    if fmt not in FORMATS:
+        raise Problem(422, "invalid", f"format must be one of {', '.join(sorted(FORMATS))}")
+    if fmt == "fullengage" and expires is None:
+        raise Problem(422, "invalid", "a Full Engage key has an expiry: give expires_at")
     record, secret = await admin.call(
         admin.store.keys.create, _id(request, "tenant_id"),
-        workspace_id=_optional_int(body, "workspace_id"), name=_text(body, "name", required=False))
+        workspace_id=_optional_int(body, "workspace_id"), name=_text(body, "name", required=False),
+        expires_at=expires, rate_limit=_limit(body), format=fmt)
     return {**record, "api_key": secret}
+
+
+async def update_key(request: Request, admin: Admin) -> Any:
+    """A key's own ``rate_limit`` (null: its tenant's, else the default)."""
+    tenant_id, key_id = _id(request, "tenant_id"), _id(request, "key_id")
+    body = await admin.body(request)
+    if "rate_limit" not in body:
+        raise Problem(422, "invalid", "give rate_limit")
+    keys = await admin.call(admin.store.keys.list, tenant_id)
+    if not any(k["id"] == key_id for k in keys):
+        raise NotFound("api_key", key_id)
+    return await admin.revoking(admin.store.keys.set_limit, key_id, _limit(body))
+
+
+async def rotate_key(request: Request, admin: Admin) -> Any:
+    """A new secret for the key; the old one works for ``grace_seconds`` more (default a day)."""
+    body = await admin.body(request)
+    grace = body.get("grace_seconds", 86400)
+    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 31_536_000:
+        raise Problem(422, "invalid", "grace_seconds must be an integer from 0 to 31536000")
+    old, new, secret = await admin.revoking(admin.store.keys.rotate, _id(request, "key_id"),
+                                            grace=timedelta(seconds=grace),
+                                            tenant_id=_id(request, "tenant_id"))
+    return {**new, "api_key": secret, "replaces": old["id"],
+            "old_key_expires_at": old["expires_at"]}
 
 
 async def revoke_key(request: Request, admin: Admin) -> Any:
@@ -354,13 +418,14 @@ def routes(services: Any, token: str) -> list[Route]:
     admin = Admin(services, token)
     table: list[tuple[str, dict[str, Handler]]] = [
         ("/tenants", {"GET": list_tenants, "POST": create_tenant}),
-        ("/tenants/{tenant_id}", {"GET": get_tenant, "PATCH": rename_tenant,
+        ("/tenants/{tenant_id}", {"GET": get_tenant, "PATCH": update_tenant,
                                   "DELETE": delete_tenant}),
         ("/tenants/{tenant_id}/workspaces", {"GET": list_workspaces, "POST": create_workspace}),
         ("/tenants/{tenant_id}/workspaces/{workspace_id}", {"PATCH": update_workspace,
                                                             "DELETE": delete_workspace}),
         ("/tenants/{tenant_id}/keys", {"GET": list_keys, "POST": create_key}),
-        ("/tenants/{tenant_id}/keys/{key_id}", {"DELETE": revoke_key}),
+        ("/tenants/{tenant_id}/keys/{key_id}", {"PATCH": update_key, "DELETE": revoke_key}),
+        ("/tenants/{tenant_id}/keys/{key_id}/rotate", {"POST": rotate_key}),
         ("/tenants/{tenant_id}/categories", {"GET": list_categories, "POST": create_category}),
         ("/tenants/{tenant_id}/categories/{category_id}", {"PATCH": update_category,
                                                            "DELETE": delete_category}),

@@ -151,3 +151,40 @@ def test_the_schema_and_a_backup(admin, backend, tmp_path):
     else:
         assert r.status_code == 201, r.text
         assert r.json()["current"] is True and r.json()["output"].endswith("/admin-copy.db")
+
+
+def test_keys_with_expiry_limits_and_rotation_over_http(admin, store):
+    kit = make_tenant(store, "admin-rotate")
+    made = ok(admin.post(f"/_admin/tenants/{kit.id}/keys", headers=ADMIN, json={
+        "format": "fullengage", "expires_at": "2099-01-01T00:00:00Z",
+        "rate_limit": "2/minute"}), 201)
+    assert made["api_key"].startswith("ba_") and made["rate_limit"] == "2/minute"
+    assert made["expires_at"].startswith("2099-01-01")
+    refused = admin.post(f"/_admin/tenants/{kit.id}/keys", headers=ADMIN,
+                         json={"format": "fullengage"})
+    assert refused.status_code == 422 and "expires_at" in refused.text
+    assert admin.post(f"/_admin/tenants/{kit.id}/keys", headers=ADMIN,
+                      json={"rate_limit": "lots"}).status_code == 422
+    auth = {"Authorization": f"Bearer {made['api_key']}"}
+    assert admin.get("/talynce/api/v1/clients", headers=auth).status_code == 200
+    assert admin.get("/talynce/api/v1/clients", headers=auth).status_code == 200
+    assert admin.get("/talynce/api/v1/clients", headers=auth).status_code == 429
+    raised = ok(admin.patch(f"/_admin/tenants/{kit.id}/keys/{made['id']}", headers=ADMIN,
+                            json={"rate_limit": "none"}))
+    assert raised["rate_limit"] is None
+    assert admin.get("/talynce/api/v1/clients", headers=auth).status_code == 200
+
+    rotated = ok(admin.post(f"/_admin/tenants/{kit.id}/keys/{made['id']}/rotate",
+                            headers=ADMIN, json={"grace_seconds": 0}), 201)
+    assert rotated["replaces"] == made["id"] and rotated["api_key"].startswith("ba_")
+    assert admin.get("/talynce/api/v1/clients", headers=auth).status_code == 401
+    new = {"Authorization": f"Bearer {rotated['api_key']}"}
+    assert admin.get("/talynce/api/v1/clients", headers=new).status_code == 200
+    other = make_tenant(store, "admin-rotate-other")
+    assert admin.post(f"/_admin/tenants/{other.id}/keys/{rotated['id']}/rotate",
+                      headers=ADMIN, json={}).status_code == 404
+
+    limited = ok(admin.patch(f"/_admin/tenants/{kit.id}", headers=ADMIN,
+                             json={"rate_limit": "30/minute"}))
+    assert limited["rate_limit"] == "30/minute"
+    assert store.keys.resolve(kit.key).rate_limit == "30/minute"
