@@ -138,28 +138,36 @@ class ErrorBodies:
     labels: Mapping[int, str] | None = None
     #: A vendor's own 429 body (GitScrum's), else Laravel's ``{"message"}``.
     throttled: Callable[[api.TooManyRequests], dict[str, Any]] | None = None
+    #: A machine-readable ``error_code`` for each error (GitScrum's client reads one).
+    codes: Callable[[api.ApiError], str] | None = None
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
+        code = self.codes(error) if self.codes is not None else None
         if isinstance(error, api.ValidationFailed):
             text = summary(error.errors, legacy=self.legacy_summary)
-            return self.body(422, text, errors=error.errors)
+            return self.body(422, text, errors=error.errors, code=code)
         if isinstance(error, api.NotFound):
             text = self.missing(error) or f"The route {route(scope)} could not be found."
-            return self.body(404, text)
+            return self.body(404, text, code=code)
         if isinstance(error, api.MethodNotAllowed):
             # The Allow header is added for every dialect by Dialect.error_response.
-            return self.body(405, method_not_allowed(scope, error.allowed))
+            return self.body(405, method_not_allowed(scope, error.allowed), code=code)
         if isinstance(error, api.TooManyRequests) and self.throttled is not None:
-            return JSON(self.throttled(error), status_code=429)
+            content = self.throttled(error)
+            if code is not None:
+                content["error_code"] = code
+            return JSON(content, status_code=429)
         text = self.texts.get(error.status) or TEXTS.get(error.status)
-        return self.body(error.status, text or error.detail or TEXTS[500])
+        return self.body(error.status, text or error.detail or TEXTS[500], code=code)
 
-    def body(self, status: int, text: str, *,
-             errors: dict[str, list[str]] | None = None) -> JSON:
+    def body(self, status: int, text: str, *, errors: dict[str, list[str]] | None = None,
+             code: str | None = None) -> JSON:
         content: dict[str, Any] = {}
         if self.labels is not None:
             content["error"] = self.labels.get(status, "Error")
         content["message"] = text
+        if code is not None:
+            content["error_code"] = code
         if errors is not None:
             content["errors"] = errors
         return JSON(content, status_code=status)

@@ -12,7 +12,9 @@ class GitScrum(LaravelDialect):
     name = "gitscrum"
     vendor = "GitScrum"
     seed = "004_f35818c41037c0d7.txt"
-    field_names = {"workspace_id": "company_slug"}
+    field_names = {"workspace_id": "company_slug", "billing_street": "address_line_1",
+                   "billing_city": "city", "billing_zip": "postcode",
+                   "billing_country": "country", "vat": "vat_number"}
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING

@@ -32,6 +32,25 @@ LABELS = {
 }
 NOT_FOUND = "The requested resource was not found."
 
+#: ``error_code`` by status, where the error itself says no more (GitScrum's own client reads
+#: these: gitscrum-core/mcp-server, ``src/client/GitScrumClient.ts``).
+CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+         408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
+         415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_FAILED", 429: "RATE_LIMIT_EXCEEDED",
+         500: "SERVER_ERROR", 503: "SERVICE_UNAVAILABLE"}
+TOKEN_CODES = {"missing": "TOKEN_MISSING", "expired": "TOKEN_EXPIRED"}
+NOT_FOUND_CODES = {"client": "CLIENT_NOT_FOUND", "workspace": "WORKSPACE_NOT_FOUND"}
+
+
+def code(error: api.ApiError) -> str:
+    """The ``error_code`` of an error: why a token was refused, what was not found."""
+    if isinstance(error, api.Unauthenticated):
+        return TOKEN_CODES.get(error.detail, "TOKEN_INVALID")
+    if isinstance(error, api.NotFound):
+        return NOT_FOUND_CODES.get(error.resource or "", "NOT_FOUND")
+    return CODES.get(error.status, "ERROR")
+
+
 def throttled(error: api.TooManyRequests) -> dict[str, Any]:
     """GitScrum's documented 429 body."""
     return {"error": LABELS[429],
@@ -45,6 +64,7 @@ render = laravel.ErrorBodies(
     legacy_summary=True,
     labels=LABELS,
     throttled=throttled,
+    codes=code,
 ).render
 
 

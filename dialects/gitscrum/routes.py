@@ -63,8 +63,14 @@ async def create_client(call: Call) -> Response:
 
 @endpoint
 async def update_client(call: Call) -> Response:
+    """A ``company_slug`` that is sent is checked; without one the uuid, within the key's
+    tenant and workspace limit, names the client (GitScrum's own client sends none)."""
     change = UPDATE.load(await given(call))
-    scope = await workspace(call, change.company_slug)
+    scope = call.scope if change.company_slug is None else await workspace(call,
+                                                                           change.company_slug)
+    if not change.values:  # nothing to change: Eloquent saves nothing, updated_at stays
+        return one(await call.run(call.store.clients.get, scope, uuid=call.path("uuid"),
+                                  projection=FIELDS))
     return one(await call.run(call.store.clients.update, scope, uuid=call.path("uuid"),
                               values=change.values, projection=FIELDS))
 

@@ -16,12 +16,22 @@ from dialects.laravel import LaravelSchema, string
 
 #: The longest value each writable field takes: the store's column sizes.
 LIMITS = {"name": NAME_MAX, "email": EMAIL_MAX, "phone": SHORT_MAX, "website": URL_MAX,
-          "address": TEXT_MAX, "notes": TEXT_MAX}
+          "address": TEXT_MAX, "notes": TEXT_MAX, "address_line_1": (NAME_MAX - 1) // 2,
+          "address_line_2": (NAME_MAX - 1) // 2, "city": NAME_MAX, "postcode": SHORT_MAX,
+          "country": NAME_MAX, "vat_number": SHORT_MAX}
 
 
 def number(value: Decimal) -> int | float:
     """A JSON number as the seed writes it: ``125000`` when whole, ``1250.5`` otherwise."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+#: The address parts GitScrum's own client sends, and the store fields that keep them (the ones
+#: Grow CRM shows as ``billing`` and ``vat``).
+ADDRESS_PARTS = {"city": "billing_city", "postcode": "billing_zip", "country": "billing_country",
+                 "vat_number": "vat"}
+STREET_LINES = ("address_line_1", "address_line_2")
+LINE_MAX = (NAME_MAX - 1) // 2
 
 
 #: The client object of seed 004; ``created_at`` as ``2023-01-01T12:00:00Z`` (``SECONDS_Z``).
@@ -37,7 +47,9 @@ EVERY_CLIENT = ClientQuery(**PAGING.window({}))
 
 
 class Change(NamedTuple):
-    company_slug: str
+    #: None: an update that names no workspace (the client's uuid, within the key's limit,
+    #: is enough), as GitScrum's own client sends it.
+    company_slug: str | None
     values: dict[str, Any]
 
 
@@ -57,15 +69,31 @@ class GitScrumCreate(LaravelSchema):
     website = string("website", nullable=True, max=URL_MAX)
     address = string("address", nullable=True, max=TEXT_MAX)
     notes = string("notes", nullable=True, max=TEXT_MAX)
+    # What GitScrum's own API client sends (gitscrum-core/mcp-server, GitScrumClient.ts).
+    # Two street lines share the store's street (255 characters, a newline between them).
+    address_line_1 = string("address_line_1", nullable=True, max=LINE_MAX)
+    address_line_2 = string("address_line_2", nullable=True, max=LINE_MAX)
+    city = string("city", nullable=True, max=NAME_MAX)
+    postcode = string("postcode", nullable=True, max=SHORT_MAX)
+    country = string("country", nullable=True, max=NAME_MAX)
+    vat_number = string("vat_number", nullable=True, max=SHORT_MAX)
 
     @post_load
     def to_change(self, data: dict[str, Any], **_: Any) -> Change:
-        slug = data.pop("company_slug")
+        slug = data.pop("company_slug", None)
+        lines = [data.pop(name) for name in STREET_LINES if name in data]
+        if lines:  # the lines a request gives are the street, one per line
+            kept = [line for line in lines if line]
+            data["billing_street"] = "\n".join(kept) if kept else None
+        for wire, store in ADDRESS_PARTS.items():
+            if wire in data:
+                data[store] = data.pop(wire)
         return Change(slug, data)
 
 
 class GitScrumUpdate(GitScrumCreate):
     name = string("name", sometimes=True, max=NAME_MAX)
+    company_slug = string("company_slug", sometimes=True)
 
 
 SLUG_QUERY = GitScrumSlugQuery()

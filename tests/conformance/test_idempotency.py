@@ -25,7 +25,7 @@ NAMES = sorted(DIALECTS)
 
 def bad_request(name: str, detail: str) -> dict[str, str]:
     if name == "gitscrum":
-        return {"error": "Bad Request", "message": detail}
+        return {"error": "Bad Request", "message": detail, "error_code": "BAD_REQUEST"}
     if name in ("fullengage", "talynce"):
         return {"error": detail}
     return {"message": detail}

@@ -60,11 +60,23 @@ VENDORS = {
     ),
     "gitscrum": Vendor(
         unauthenticated={"error": "Unauthorized", "message": "Invalid or expired token"},
-        too_large={"error": "Payload Too Large", "message": "The request body is too large."},
-        no_route={"error": "Not Found", "message": "The requested resource was not found."},
-        not_allowed={"error": "Method Not Allowed", "message": LARAVEL_405},
-        server_error={"error": "Server Error", "message": "Server Error"},
+        too_large={"error": "Payload Too Large", "message": "The request body is too large.",
+                   "error_code": "PAYLOAD_TOO_LARGE"},
+        no_route={"error": "Not Found", "message": "The requested resource was not found.",
+                  "error_code": "NOT_FOUND"},
+        not_allowed={"error": "Method Not Allowed", "message": LARAVEL_405,
+                     "error_code": "METHOD_NOT_ALLOWED"},
+        server_error={"error": "Server Error", "message": "Server Error",
+                      "error_code": "SERVER_ERROR"},
         create="/contact-companies", body=lambda ws: {"name": "Acme", "company_slug": ws["slug"]},
         listing="/contact-companies/clients",
     ),
 }
+
+
+def refusal(body: dict) -> dict:
+    """A 401 body without GitScrum's ``error_code``, which names why (``TOKEN_MISSING``,
+    ``TOKEN_INVALID``: tests/dialects/gitscrum/test_own_client.py checks each)."""
+    code = body.get("error_code")
+    assert code in (None, "TOKEN_MISSING", "TOKEN_INVALID", "TOKEN_EXPIRED"), code
+    return {k: v for k, v in body.items() if k != "error_code"}

@@ -511,9 +511,11 @@ class GitScrum(View):
     names_workspace = True
     unknown_workspace: ClassVar[dict | None] = {
         "error": "Validation Error", "message": "The given data was invalid.",
+        "error_code": "VALIDATION_FAILED",
         "errors": {"company_slug": ["The selected company slug is invalid."]}}
     not_found: ClassVar[dict[str, str]] = {
-        "error": "Not Found", "message": "The requested resource was not found."}
+        "error": "Not Found", "message": "The requested resource was not found.",
+        "error_code": "CLIENT_NOT_FOUND"}
     wires = (
         wire("uuid", "uuid", "read", Uuid()),
         *(wire(f, f, "read create update")

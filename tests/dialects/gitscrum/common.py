@@ -28,4 +28,5 @@ def stored(tenant, uuid: str) -> dict:
 
 def invalid(errors: dict[str, list[str]]) -> dict:
     """GitScrum's validation error body."""
-    return {"error": "Validation Error", "message": INVALID, "errors": errors}
+    return {"error": "Validation Error", "message": INVALID, "error_code": "VALIDATION_FAILED",
+            "errors": errors}
