@@ -52,7 +52,8 @@ def test_a_spent_limit_is_the_vendors_429_with_the_vendors_headers(database_url,
     assert 1 <= retry <= 60
     if dialect == "gitscrum":
         assert refused.json() == {"error": "Too Many Requests", "retry_after": retry,
-                                  "message": f"Rate limit exceeded. Retry after {retry} seconds."}
+                                  "message": f"Rate limit exceeded. Retry after {retry} seconds.",
+                                  "error_code": "RATE_LIMIT_EXCEEDED"}
     else:
         assert refused.json() == body
     if dialect in ("outlign", "growcrm", "gitscrum"):

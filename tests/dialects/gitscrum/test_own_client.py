@@ -25,7 +25,8 @@ def sent(tenant, key: str | None = None) -> dict[str, str]:
 def test_create_and_update_as_the_client_sends_them(client, tenant):
     made = client.post(BASE, headers=sent(tenant), json={
         "name": "Initech", "email": "ap@initech.example", "phone": "+1 555 0199",
-        "company_slug": "main", "address_line_1": "4120 Freidrich Ln", "address_line_2": "Suite 300",
+        "company_slug": "main", "address_line_1": "4120 Freidrich Ln",
+        "address_line_2": "Suite 300",
         "city": "Austin", "country": "United States", "postcode": "78744",
         "vat_number": "US-7781", "website": "https://initech.example", "notes": "TPS"})
     assert made.status_code == 201, made.text
