@@ -24,7 +24,8 @@ READINESS_TIMEOUT = 1.0
 SERVICE_UNAVAILABLE = {
     "outlign": {"message": "Service Unavailable"},
     "growcrm": {"message": "Service Unavailable"},
-    "gitscrum": {"error": "Service Unavailable", "message": "Service Unavailable"},
+    "gitscrum": {"error": "Service Unavailable", "message": "Service Unavailable",
+                 "error_code": "SERVICE_UNAVAILABLE"},
     "fullengage": {"error": "Service unavailable"},
     "talynce": {"error": "Service unavailable"},
 }
