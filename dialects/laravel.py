@@ -35,6 +35,12 @@ class LaravelDialect(Dialect):
     accepts_form = True
     other_content_types = "ignore"
     throttle_headers = "laravel"
+    # Laravel trims the path before routing, answers OPTIONS on a known route itself (200 and
+    # Allow: Illuminate\Routing\RouteCollection), and Symfony's Request honours the override
+    # header on a POST (laravel/framework; ../shared/VENDORS.md, "Laravel conventions").
+    trailing_slash = "strip"
+    options_status = 200
+    method_override = True
     errors: ClassVar[ModuleType]
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:

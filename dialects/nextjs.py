@@ -144,6 +144,10 @@ class NextjsDialect(Dialect):
 
     other_content_types: ClassVar[str] = "json"
     errors: ClassVar[ErrorBodies] = ErrorBodies(missing={"client": "Client not found"})
+    # Next.js redirects a trailing slash (308, trailingSlash: false, its default) and answers
+    # OPTIONS itself for a route handler without one (204 and Allow).
+    trailing_slash = "redirect"
+    options_status = 204
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         return self.errors.render(error, scope)

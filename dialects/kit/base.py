@@ -71,6 +71,13 @@ class Dialect:
     listing: ClassVar[Listing]
     #: How rate-limit headers are written (``kit.throttle.STYLES``).
     throttle_headers: ClassVar[str] = "retry_after"
+    #: A path with a trailing slash: ``exact`` (no route), ``strip`` (the same route: Laravel
+    #: trims the path) or ``redirect`` (308 to the path without it: Next.js).
+    trailing_slash: ClassVar[str] = "exact"
+    #: The status of the framework's own ``OPTIONS`` answer (with ``Allow``); None: a 405.
+    options_status: ClassVar[int | None] = None
+    #: ``X-HTTP-Method-Override`` on a POST selects PUT, PATCH or DELETE (Symfony, Laravel).
+    method_override: ClassVar[bool] = False
 
     def routes(self) -> list[BaseRoute]:
         return self.route_table

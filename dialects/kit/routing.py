@@ -68,19 +68,32 @@ def resource(path: str, **handlers: Endpoint) -> Route:
     return Route(path, Methods(table))
 
 
+#: Methods ``X-HTTP-Method-Override`` may turn a POST into (Symfony's ``Request::getMethod``).
+OVERRIDABLE = frozenset({"PUT", "PATCH", "DELETE"})
+
+
 class Routes:
     """A dialect's routes, tried in order, as an ASGI app bound to its ``context``.
 
     Each route is reduced once to what matching needs: a string compare for a path without
     parameters, the route's compiled pattern and converters otherwise. Every ``resource`` takes
-    every method, so a path matches fully or not at all (no partial matches, no slash redirects).
+    every method, so a path matches fully or not at all (no partial matches).
+
+    What the vendor's framework does before routing is the dialect's to say (``kit.base``):
+    a trailing slash is trimmed (Laravel) or redirected with 308 (Next.js); an ``OPTIONS`` the
+    route has no handler for is answered with ``Allow`` (Laravel 200, Next.js 204); a POST
+    with ``X-HTTP-Method-Override`` is the PUT, PATCH or DELETE it names (Laravel).
     """
 
-    __slots__ = ("routes", "context", "_table")
+    __slots__ = ("routes", "context", "_table", "_slash", "_options", "_override")
 
     def __init__(self, routes: list[Route], context: Context) -> None:
         self.routes = routes
         self.context = context
+        dialect = context.dialect
+        self._slash: str = dialect.trailing_slash
+        self._options: int | None = dialect.options_status
+        self._override: bool = dialect.method_override
         self._table: list[tuple[str | None, re.Pattern[str], dict, Route, Methods]] = []
         for route in routes:
             if not (isinstance(route, Route) and isinstance(route.app, Methods)):
@@ -91,6 +104,13 @@ class Routes:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = route_path(scope)
+        if len(path) > 1 and path.endswith("/") and self._slash != "exact":
+            if self._slash == "redirect":
+                await _redirect(scope, path.rstrip("/") or "/")(scope, receive, send)
+                return
+            path = path.rstrip("/") or "/"
+        if self._override and scope["method"] == "POST":
+            _override(scope)
         for static, pattern, convertors, route, methods in self._table:
             if static is not None:
                 if path != static:
@@ -103,6 +123,35 @@ class Routes:
                 params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
             scope["route"] = route
             scope["path_params"] = params
+            if (scope["method"] == "OPTIONS" and self._options is not None
+                    and "OPTIONS" not in methods.table):
+                await _allow(self._options, methods.allowed)(scope, receive, send)
+                return
             await methods(scope, receive, send, self.context)
             return
         raise NotFound(resource="route")
+
+
+def _redirect(scope: Scope, path: str) -> Response:
+    """Next.js's answer to a trailing slash: 308 to the path without it, query kept."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    target = scope.get("root_path", "") + path + (f"?{query}" if query else "")
+    return Response(status_code=308, headers={"Location": target})
+
+
+def _allow(status: int, allowed: list[str]) -> Response:
+    """The framework's own ``OPTIONS``: Laravel 200 with ``Allow: GET,HEAD,PUT``; Next.js 204
+    with the handlers' methods and ``OPTIONS``, sorted, ``, `` between them."""
+    if status == 204:
+        return Response(status_code=204,
+                         headers={"Allow": ", ".join(sorted({*allowed, "OPTIONS"}))})
+    return Response(status_code=status, headers={"Allow": ",".join(allowed)})
+
+
+def _override(scope: Scope) -> None:
+    for name, value in scope["headers"]:
+        if name == b"x-http-method-override":
+            method = value.decode("latin-1").strip().upper()
+            if method in OVERRIDABLE:
+                scope["method"] = method
+            return
