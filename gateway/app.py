@@ -65,11 +65,14 @@ class Services:
         #: without one when there is no default).
         self.limiter: Limiter | None = Limiter(settings.rate_limit or None,
                                                settings.redis_url or None, self.metrics)
+        #: Dialects whose ordinary responses carry no rate-limit headers.
+        self._unshown = frozenset(d.name for d in dialects if d.throttle_headers == "retry_after")
 
     async def authenticate(self, request: Request, dialect: str) -> Principal:
         principal = await self.authenticator(request)
         if self.limiter is not None and self.limiter.applies(principal):
-            await self.limiter.hit(principal, request.scope, dialect)
+            await self.limiter.hit(principal, request.scope, dialect,
+                                   shown=dialect not in self._unshown)
         return principal
 
 

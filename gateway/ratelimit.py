@@ -72,8 +72,11 @@ class Limiter:
     def applies(self, principal: Principal) -> bool:
         return principal.rate_limit is not None or self.default is not None
 
-    async def hit(self, principal: Principal, scope: dict[str, Any], dialect: str) -> None:
-        """Count the request against its key; ``TooManyRequests`` when the window is spent."""
+    async def hit(self, principal: Principal, scope: dict[str, Any], dialect: str, *,
+                  shown: bool = True) -> None:
+        """Count the request against its key; ``TooManyRequests`` when the window is spent.
+        ``shown``: the dialect shows where the key stands on every response (else the window
+        is read only for a 429, one storage call less)."""
         item = parse(principal.rate_limit) if principal.rate_limit else self.default
         if item is None:
             return
@@ -82,6 +85,8 @@ class Limiter:
             return
         try:
             allowed = await self._strategy.hit(item, "key", key)
+            if allowed and not shown:
+                return
             stats = await self._strategy.get_window_stats(item, "key", key)
         except Exception as exc:  # Redis down, slow or refusing: serve, and say so
             self._failed(exc)
