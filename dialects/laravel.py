@@ -41,6 +41,9 @@ class LaravelDialect(Dialect):
     trailing_slash = "strip"
     options_status = 200
     method_override = True
+    # Request::json() decodes what it can; an undecodable body (or a JSON array or string) is
+    # no input, so a create gets the usual required-field 422.
+    undecodable_json = "ignore"
     errors: ClassVar[ModuleType]
 
     def render(self, error: api.ApiError, scope: Scope) -> Response:

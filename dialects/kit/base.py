@@ -78,6 +78,8 @@ class Dialect:
     options_status: ClassVar[int | None] = None
     #: ``X-HTTP-Method-Override`` on a POST selects PUT, PATCH or DELETE (Symfony, Laravel).
     method_override: ClassVar[bool] = False
+    #: A JSON body that is not a JSON object: ``reject`` (400) or ``ignore`` (no input: Laravel).
+    undecodable_json: ClassVar[str] = "reject"
 
     def routes(self) -> list[BaseRoute]:
         return self.route_table

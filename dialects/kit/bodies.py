@@ -63,6 +63,14 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
+def _object_or_nothing(raw: bytes) -> dict[str, Any]:
+    try:
+        value = orjson.loads(raw) if raw.strip() else {}
+    except orjson.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def parse_form(raw: bytes) -> dict[str, Any]:
     """An ``application/x-www-form-urlencoded`` body, decoded as PHP decodes it.
 
@@ -119,18 +127,23 @@ def _listify(value: Any) -> Any:
 
 
 async def read_body(request: Request, *, limit: int, timeout: float, form: bool,
-                    other: str) -> dict[str, Any]:
+                    other: str, bad_json: str = "reject") -> dict[str, Any]:
     """The request body as a dict, by its content type.
 
     ``form``: whether urlencoded and multipart bodies are accepted. ``other`` says what to do with
     any other content type: ``"json"`` parses it as JSON anyway (as a Next.js route's
     ``req.json()`` does), ``"ignore"`` treats it as no input (as Laravel does), ``"reject"`` is 415.
+    ``bad_json``: a JSON body that is not a JSON object is a 400 (``"reject"``), or no input
+    (``"ignore"``: Laravel's ``Request::json()`` decodes what it can, and reads nothing from the
+    rest).
     """
     mtype = media_type(request)
     if form and mtype == "multipart/form-data":
         return await _multipart(request, limit, timeout)
     raw = await read_bytes(request, limit, timeout)
     if is_json(mtype):
+        if bad_json == "ignore":
+            return _object_or_nothing(raw)
         return parse_json_object(raw)
     if form and mtype == "application/x-www-form-urlencoded":
         return parse_form(raw)

@@ -93,6 +93,7 @@ class Call:
                 timeout=self.context.services.body_timeout,
                 form=dialect.accepts_form,
                 other=dialect.other_content_types,
+                bad_json=dialect.undecodable_json,
             )
         return self._body
 

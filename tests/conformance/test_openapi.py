@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from dialects.laravel import LaravelDialect
 from dialects.registry import DIALECTS
 from tests.conftest import make_tenant
 
@@ -35,6 +36,7 @@ def dialect_schema(request: pytest.FixtureRequest, app, store):
 
 
 lazy = schemathesis.pytest.from_fixture("dialect_schema")
+LARAVEL = {name for name, d in DIALECTS.items() if isinstance(d, LaravelDialect)}
 
 
 @lazy.parametrize()
@@ -45,4 +47,12 @@ def test_dialect_conforms_to_its_openapi_file(case):
     # positive_data_acceptance is left out: every dialect has rules a schema cannot state (an id
     # must name a workspace or category of the key's tenant, an email must be unused), so a
     # schema-valid request may rightly get the documented 422.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance]
+    # A Laravel vendor reads a body that is no JSON object as no input (Request::json()), and
+    # an update with no input changes nothing and succeeds: such a body is no "negative data"
+    # there (docs/dialects/<name>.md, "Before routing").
+    mount = case.operation.schema.raw_schema["servers"][0]["url"]
+    if (mount.split("/")[1] in LARAVEL and case.method in ("PUT", "PATCH")
+            and not isinstance(case.body, dict)):
+        excluded.append(negative_data_rejection)
+    case.call_and_validate(excluded_checks=excluded)
