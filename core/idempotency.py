@@ -11,12 +11,12 @@ than any request can run (the call timeout bounds each store call at 10 s by def
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from . import models as m
-from .clock import now
+from .clock import now, utc
 from .errors import Conflict, StoreError
 from .sql import Statements
 
@@ -43,10 +43,6 @@ class Replay:
     body: bytes
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite's are naive UTC
-
-
 class Idempotency:
     def __init__(self, db: Statements) -> None:
         self._db = db
@@ -64,7 +60,7 @@ class Idempotency:
                 {"tenant_id": tenant_id, "key": key},
             )
             if found is not None:
-                age = stamp - _aware(found["created_at"])
+                age = stamp - utc(found["created_at"])
                 if age > LIFETIME or (found["status"] is None and age > STALE):
                     s.execute(("idempotency.drop",),
                               lambda: m.idempotency_keys.delete().where(k.id == bp("id")),

@@ -12,14 +12,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from . import models as m
 from .checks import require_tenant
-from .clock import now
+from .clock import now, utc
 from .errors import Invalid, NotFound
 from .scope import Scope
 from .session import Session
@@ -90,10 +90,11 @@ class Keys:
         return _public(row), secret
 
     def rotate(self, key_id: int, *, grace: timedelta,
-               tenant_id: int | None = None) -> tuple[dict, dict, str]:
+               tenant_id: int | None = None) -> tuple[dict, str]:
         """A new secret for a key's holder: a new key with the same tenant, workspace, name,
         rate limit and expiry, while the old one keeps working for ``grace`` (or until it
-        expires, if sooner). Returns the old key's record, the new one's and its secret."""
+        expires, if sooner). Returns the new key's record, with the id it ``replaces`` and the
+        ``old_key_expires_at``, and its secret."""
         k = m.api_keys.c
         with self._db.write() as s:
             old = s.one(("keys.for_rotate",),
@@ -112,7 +113,7 @@ class Keys:
             new, secret = self._insert(
                 s, old["tenant_id"], workspace_id=old["workspace_id"], name=old["name"],
                 expires_at=original, rate_limit=old["rate_limit"], format=fmt)
-        return _public(old), new, secret
+        return {**new, "replaces": key_id, "old_key_expires_at": old["expires_at"]}, secret
 
     def set_limit(self, key_id: int, rate_limit: str | None) -> dict:
         """The key's own rate limit (None: its tenant's, else the default)."""
@@ -197,8 +198,7 @@ _PUBLIC_COLUMNS = [
 
 
 def _aware(when: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored timestamp is UTC."""
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+    return None if when is None else utc(when)
 
 
 def _public(row: dict[str, Any]) -> dict:

@@ -25,6 +25,7 @@ from core import migrate
 from core.errors import Conflict, Invalid, NotFound, Unavailable
 from core.keys import FORMATS
 from core.scope import Scope
+from dialects.kit.formats import parse_iso
 
 from .. import backup, ratelimit
 from ..auth import bearer_token
@@ -173,10 +174,9 @@ def _moment(body: dict[str, Any], name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = parse_iso(value)
     except ValueError:
         raise Problem(422, "invalid", f"{name} must be an ISO 8601 date-time") from None
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     if when <= datetime.now(UTC):
         raise Problem(422, "invalid", f"{name} is in the past")
     return when
@@ -299,11 +299,10 @@ async def rotate_key(request: Request, admin: Admin) -> Any:
     grace = body.get("grace_seconds", 86400)
     if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 31_536_000:
         raise Problem(422, "invalid", "grace_seconds must be an integer from 0 to 31536000")
-    old, new, secret = await admin.revoking(admin.store.keys.rotate, _id(request, "key_id"),
-                                            grace=timedelta(seconds=grace),
-                                            tenant_id=_id(request, "tenant_id"))
-    return {**new, "api_key": secret, "replaces": old["id"],
-            "old_key_expires_at": old["expires_at"]}
+    rotated, secret = await admin.revoking(admin.store.keys.rotate, _id(request, "key_id"),
+                                           grace=timedelta(seconds=grace),
+                                           tenant_id=_id(request, "tenant_id"))
+    return {**rotated, "api_key": secret}
 
 
 async def revoke_key(request: Request, admin: Admin) -> Any:

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from core.keys import FORMATS
+from dialects.kit.formats import parse_iso
 
 from .. import ratelimit
 from .shared import CliError, Commands, emit, find_tenant, find_workspace, open_store, tenant_id
@@ -74,11 +75,10 @@ def duration(text: str) -> timedelta:
 def moment(text: str) -> datetime:
     """An ISO 8601 date (midnight UTC) or date and time (UTC unless it says otherwise)."""
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return parse_iso(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: write it as 2027-01-31 or 2027-01-31T12:00:00Z") from None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def rate_limit(text: str) -> str | None:
@@ -118,9 +118,8 @@ def cmd_keys_list(args: argparse.Namespace) -> None:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> None:
-    old, new, secret = open_store(args).keys.rotate(args.id, grace=args.grace)
-    emit(args, {**new, "api_key": secret, "replaces": old["id"],
-                "old_key_expires_at": old["expires_at"]})
+    rotated, secret = open_store(args).keys.rotate(args.id, grace=args.grace)
+    emit(args, {**rotated, "api_key": secret})
 
 
 def cmd_keys_limit(args: argparse.Namespace) -> None:
