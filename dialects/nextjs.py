@@ -129,13 +129,19 @@ class ErrorBodies:
     def render(self, error: api.ApiError, scope: Scope) -> Response:
         if isinstance(error, api.ValidationFailed):
             return JSON({"error": VALIDATION_FAILED, "details": error.errors}, status_code=400)
+        # A 405's Allow header is added for every dialect by Dialect.error_response.
+        return JSON({"error": self.message(error)}, status_code=error.status)
+
+    def message(self, error: api.ApiError) -> str:
+        """The human text for an error."""
+        if isinstance(error, api.ValidationFailed):
+            return VALIDATION_FAILED
         text = TEXTS.get(error.status) or error.detail or TEXTS[500]
         if isinstance(error, api.NotFound):
-            text = self.missing.get(error.resource or "", text)
-        elif isinstance(error, api.BadRequest) and error.detail:
-            text = error.detail
-        # A 405's Allow header is added for every dialect by Dialect.error_response.
-        return JSON({"error": text}, status_code=error.status)
+            return self.missing.get(error.resource or "", text)
+        if isinstance(error, api.BadRequest) and error.detail:
+            return error.detail
+        return text
 
 
 class NextjsDialect(Dialect):

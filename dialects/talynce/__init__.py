@@ -1,4 +1,5 @@
-"""Talynce (seed 002): uuids, snake_case, ``{data, meta}`` lists, a Next.js JSON API."""
+"""Talynce (seed 002): uuids, snake_case, ``{data, meta}`` lists, a Next.js JSON API whose
+errors come in the envelope of its API reference (``errors``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dialects.kit.listing import Listing
 from dialects.nextjs import NextjsDialect
 
 from . import routes, schemas
+from .errors import Envelope
 
 
 class Talynce(NextjsDialect):
@@ -16,6 +18,7 @@ class Talynce(NextjsDialect):
     client = schemas.CLIENT
     paging = schemas.PAGING
     listing = Listing("/api/v1/clients")
+    errors = Envelope(missing={"client": "Client not found"})
 
 
 dialect = Talynce()

@@ -26,7 +26,9 @@ NAMES = sorted(DIALECTS)
 def bad_request(name: str, detail: str) -> dict[str, str]:
     if name == "gitscrum":
         return {"error": "Bad Request", "message": detail, "error_code": "BAD_REQUEST"}
-    if name in ("fullengage", "talynce"):
+    if name == "talynce":
+        return {"error": {"code": "bad_request", "message": detail}}
+    if name == "fullengage":
         return {"error": detail}
     return {"message": detail}
 

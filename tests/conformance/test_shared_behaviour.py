@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.routing import Route
@@ -31,8 +32,13 @@ BAD_CREDENTIALS = [{}, {"Authorization": "Bearer cg_nope"}, {"Authorization": "B
 SAMPLE = {"id": "1", "uuid": "7f1c2a8e-3b5d-4c6e-9f70-8a9b0c1d2e3f"}
 
 
-def text(template: dict[str, str], **values: str) -> dict[str, str]:
-    return {k: v.format(**values) for k, v in template.items()}
+def text(template: Any, **values: str) -> Any:
+    """The expected body: ``template`` with ``values`` written in (a callable gets them)."""
+    if callable(template):
+        return template(**values)
+    if isinstance(template, dict):
+        return {k: text(v, **values) for k, v in template.items()}
+    return template.format(**values)
 
 
 def routes(name: str) -> list[tuple[str, str, Methods]]:

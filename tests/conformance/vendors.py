@@ -15,11 +15,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Vendor:
-    unauthenticated: dict[str, str]
-    too_large: dict[str, str]
-    no_route: dict[str, str]
-    not_allowed: dict[str, str]
-    server_error: dict[str, str]
+    #: The error bodies (a ``{route}`` in a text is filled in; a callable gets the values).
+    unauthenticated: Any
+    too_large: Any
+    no_route: Any
+    not_allowed: Any
+    server_error: Any
     #: The create route, and a body it accepts for a tenant whose default workspace is ``ws``.
     create: str
     body: Any
@@ -40,6 +41,12 @@ NEXTJS = dict(unauthenticated={"error": "Unauthorized"}, too_large={"error": "Pa
               no_route={"error": "Not found"}, not_allowed={"error": "Method not allowed"},
               server_error={"error": "Internal server error"})
 
+
+def envelope(code: str, message: str) -> dict[str, Any]:
+    """Talynce's error envelope (its API reference)."""
+    return {"error": {"code": code, "message": message}}
+
+
 VENDORS = {
     "outlign": Vendor(
         unauthenticated={"message": "Unauthenticated."},
@@ -49,7 +56,16 @@ VENDORS = {
         create="/api/v1/clients", body=lambda ws: {"title": "Acme", "company_id": ws["id"]},
     ),
     "fullengage": Vendor(**NEXTJS, create="/api/v1/clients", body={"name": "Acme"}),
-    "talynce": Vendor(**NEXTJS, create="/api/v1/clients", body={"name": "Acme"}),
+    "talynce": Vendor(
+        unauthenticated=envelope("unauthorized", "Unauthorized"),
+        too_large=envelope("payload_too_large", "Payload too large"),
+        no_route=envelope("not_found", "Not found"),
+        not_allowed=lambda allowed, **_: {"error": {
+            "code": "method_not_allowed", "message": "Method not allowed",
+            "details": {"allowed": allowed.split(", ")}}},
+        server_error=envelope("internal_error", "Internal server error"),
+        create="/api/v1/clients", body={"name": "Acme"},
+    ),
     "growcrm": Vendor(
         unauthenticated={"message": "Unauthorized. A valid API key is required."},
         too_large={"message": "The request body is too large."},

@@ -435,6 +435,8 @@ class Talynce(NextjsView):
     key = "uuid"
     base = "/talynce/api/v1/clients"
     search_param = "search"
+    not_found: ClassVar[dict[str, Any]] = {
+        "error": {"code": "not_found", "message": "Client not found"}}
     wires = (
         wire("uuid", "id", "read", Uuid()),
         *(wire(f, f, "read create update")

@@ -19,8 +19,6 @@ from core.scope import Scope
 from tests.conftest import count_clients
 
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-UNAUTHORIZED = {"error": "Unauthorized"}
-CLIENT_NOT_FOUND = {"error": "Client not found"}
 NUL = "String must not contain NUL characters"
 BLANK = "String must contain at least 1 non-whitespace character"
 STATUS_NULL = "Expected 'active' | 'inactive', received null"
@@ -39,12 +37,41 @@ def enum(value: str, choices: str = "'active' | 'inactive'") -> str:
     return f"Invalid enum value. Expected {choices}, received '{value}'"
 
 
+#: Talynce's error codes, as ``docs/dialects/talynce.md`` documents them.
+TALYNCE_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
+                 405: "method_not_allowed", 408: "request_timeout", 413: "payload_too_large",
+                 415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error",
+                 503: "service_unavailable"}
+
+
+def envelope(status: int, message: str, details: dict | None = None) -> dict[str, Any]:
+    """Talynce's error body: ``{"error": {"code", "message", "details"?}}``."""
+    body: dict[str, Any] = {"code": TALYNCE_CODES[status], "message": message}
+    if details is not None:
+        body["details"] = details
+    return {"error": body}
+
+
+def talynce_invalid(details: dict[str, list[str]]) -> dict[str, Any]:
+    return {"error": {"code": "validation_failed", "message": "Validation failed",
+                      "details": details}}
+
+
 @dataclass(frozen=True)
 class Api:
-    """One Next.js dialect's clients resource, as the shared tests see it."""
+    """One Next.js dialect's clients resource, as the shared tests see it. ``envelope``: errors
+    come as Talynce's ``{"error": {"code", "message", "details"}}`` rather than
+    ``{"error": message}``."""
 
     base: str  # e.g. /fullengage/api/v1/clients
     update: str  # the update method: PATCH or PUT
+    envelope: bool = False
+
+    def error(self, status: int, message: str) -> dict[str, Any]:
+        return envelope(status, message) if self.envelope else error(message)
+
+    def invalid(self, details: dict[str, list[str]]) -> dict[str, Any]:
+        return talynce_invalid(details) if self.envelope else invalid(details)
 
     def make(self, client: Any, tenant: Any, name: str = "Acme Corporation", **fields: Any
              ) -> dict:
@@ -80,10 +107,10 @@ def send(client: Any, tenant: Any, method: str, path: str, body: Any,
 
 
 JSON_TYPE = {"Content-Type": "application/json"}
-NOT_JSON = error("The request body is not valid JSON.")
-NOT_OBJECT = error("The request body must be a JSON object.")
+NOT_JSON = "The request body is not valid JSON."
+NOT_OBJECT = "The request body must be a JSON object."
 
-#: Bodies that are not a JSON object: (raw body, headers, the 400's body).
+#: Bodies that are not a JSON object: (raw body, headers, the 400's message).
 MALFORMED = {
     "malformed json": (b'{"name": ', JSON_TYPE, NOT_JSON),
     "trailing garbage": (b'{"name": "x"} x', JSON_TYPE, NOT_JSON),
@@ -172,7 +199,7 @@ def test_bodies_that_are_not_a_json_object_are_400_and_write_nothing(client, ten
 
     r = send(client, tenant, "POST", api.base, body, headers)
 
-    assert (r.status_code, r.json()) == (400, expected)
+    assert (r.status_code, r.json()) == (400, api.error(400, expected))
     assert count_clients(tenant.store, tenant.id) == 0
 
 
@@ -184,7 +211,7 @@ def test_bodies_that_are_not_a_json_object_change_nothing(client, tenant, api, c
 
     r = send(client, tenant, api.update, api.url(c["id"]), body, headers)
 
-    assert (r.status_code, r.json()) == (400, expected)
+    assert (r.status_code, r.json()) == (400, api.error(400, expected))
     assert stored(tenant, c["id"]) == before
 
 
@@ -194,7 +221,7 @@ def test_bad_fields_on_create_are_400_and_write_nothing(client, tenant, api, cas
 
     r = send(client, tenant, "POST", api.base, {"name": "Valid", **body})
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, api.invalid(details))
     assert count_clients(tenant.store, tenant.id) == 0
 
 
@@ -206,14 +233,14 @@ def test_bad_fields_on_update_are_400_and_change_nothing(client, tenant, api, ca
 
     r = send(client, tenant, api.update, api.url(c["id"]), body)
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, api.invalid(details))
     assert stored(tenant, c["id"]) == before
 
 
 def test_create_without_name_is_required(client, tenant, api):
     r = send(client, tenant, "POST", api.base, {"phone": "+1 555-1234"})
 
-    assert (r.status_code, r.json()) == (400, invalid({"name": ["Required"]}))
+    assert (r.status_code, r.json()) == (400, api.invalid({"name": ["Required"]}))
     assert count_clients(tenant.store, tenant.id) == 0
 
 
@@ -221,7 +248,7 @@ def test_create_without_name_is_required(client, tenant, api):
 def test_empty_create_body_is_a_missing_name(client, tenant, api, body):
     r = send(client, tenant, "POST", api.base, body, JSON_TYPE)
 
-    assert (r.status_code, r.json()) == (400, invalid({"name": ["Required"]}))
+    assert (r.status_code, r.json()) == (400, api.invalid({"name": ["Required"]}))
     assert count_clients(tenant.store, tenant.id) == 0
 
 
@@ -241,7 +268,7 @@ def test_bad_paging_is_400(client, tenant, api, case):
 
     r = client.get(api.base, params=params, headers=tenant.headers)
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, api.invalid(details))
 
 
 @pytest.mark.parametrize("key", UNKNOWN_IDS)
@@ -253,7 +280,7 @@ def test_unknown_and_invalid_ids_are_404_and_change_nothing(client, tenant, api,
     r = client.request(api.update if method == "UPDATE" else method, api.url(key),
                        json={"name": "Changed"}, headers=tenant.headers)
 
-    assert (r.status_code, r.json()) == (404, CLIENT_NOT_FOUND)
+    assert (r.status_code, r.json()) == (404, api.error(404, "Client not found"))
     assert stored(tenant, bystander["id"]) == before
     assert count_clients(tenant.store, tenant.id) == 1
 
@@ -261,7 +288,7 @@ def test_unknown_and_invalid_ids_are_404_and_change_nothing(client, tenant, api,
 def test_a_bad_body_for_an_unknown_id_is_a_400_first(client, tenant, api):
     r = client.request(api.update, api.url(str(uuid.uuid4())), json={"name": 1},
                        headers=tenant.headers)
-    assert (r.status_code, r.json()) == (400, invalid({"name": [NUMBER]}))
+    assert (r.status_code, r.json()) == (400, api.invalid({"name": [NUMBER]}))
 
 
 def test_another_tenants_client_is_not_found(client, tenant, other_tenant, api):
@@ -271,7 +298,7 @@ def test_another_tenants_client_is_not_found(client, tenant, other_tenant, api):
     for method in ("GET", api.update):
         r = client.request(method, api.url(theirs["id"]), json={"name": "Mine"},
                            headers=tenant.headers)
-        assert (r.status_code, r.json()) == (404, CLIENT_NOT_FOUND)
+        assert (r.status_code, r.json()) == (404, api.error(404, "Client not found"))
     assert client.get(api.base, headers=tenant.headers).json()["data"] == []
     assert stored(other_tenant, theirs["id"]) == before
 

@@ -14,10 +14,10 @@ from tests.dialects.nextjs import (
     NUMBER,
     OBJECT,
     enum,
-    error,
-    invalid,
+    envelope,
     send,
     stored,
+    talynce_invalid,
 )
 
 from .common import BASE, make
@@ -87,7 +87,7 @@ def test_bad_talynce_fields_on_create_write_nothing(client, tenant, case):
 
     r = send(client, tenant, "POST", BASE, {"name": "Valid", **body})
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, talynce_invalid(details))
     assert count_clients(tenant.store, tenant.id) == 0
 
 
@@ -100,7 +100,7 @@ def test_bad_talynce_fields_on_update_change_nothing(client, tenant, case):
 
     r = send(client, tenant, "PUT", f"{BASE}/{c['id']}", body)
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, talynce_invalid(details))
     assert stored(tenant, c["id"]) == before
 
 
@@ -121,7 +121,7 @@ def test_bad_list_parameters_are_400(client, tenant, case):
 
     r = client.get(BASE, params=params, headers=tenant.headers)
 
-    assert (r.status_code, r.json()) == (400, invalid(details))
+    assert (r.status_code, r.json()) == (400, talynce_invalid(details))
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PATCH", "POST"])
@@ -132,7 +132,8 @@ def test_methods_the_seed_lacks_are_405_and_change_nothing(client, tenant, metho
     r = client.request(method, f"{BASE}/{c['id']}", json={"name": "Changed"},
                        headers=tenant.headers)
 
-    assert (r.status_code, r.json()) == (405, error("Method not allowed"))
+    assert (r.status_code, r.json()) == (
+        405, envelope(405, "Method not allowed", {"allowed": ["GET", "HEAD", "PUT"]}))
     assert r.headers["allow"] == "GET, HEAD, PUT"
     assert stored(tenant, c["id"]) == before
 
