@@ -37,7 +37,8 @@ class LaravelDialect(Dialect):
     throttle_headers = "laravel"
     # Laravel trims the path before routing, answers OPTIONS on a known route itself (200 and
     # Allow: Illuminate\Routing\RouteCollection), and Symfony's Request honours the override
-    # header on a POST (laravel/framework; ../shared/VENDORS.md, "Laravel conventions").
+    # header on a POST, and `_method` in its form or query, which Laravel enables
+    # (laravel/framework; ../shared/VENDORS.md, "Laravel conventions").
     trailing_slash = "strip"
     options_status = 200
     method_override = True

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 from starlette.requests import Request
+from starlette.types import Message, Receive, Scope
 
 from .errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 
@@ -157,13 +158,50 @@ async def read_body(request: Request, *, limit: int, timeout: float, form: bool,
 
 
 async def _multipart(request: Request, limit: int, timeout: float) -> dict[str, Any]:
-    raw = await read_bytes(request, limit, timeout)
+    return await parse_multipart(request.scope, await read_bytes(request, limit, timeout))
 
-    async def replay() -> dict[str, Any]:
-        return {"type": "http.request", "body": raw, "more_body": False}
 
+async def parse_multipart(scope: Scope, raw: bytes) -> dict[str, Any]:
+    """A ``multipart/form-data`` body (its boundary in ``scope``'s headers), as PHP builds
+    ``$_POST`` from it; files are refused."""
     try:
-        form = await Request(request.scope, replay).form(max_files=0, max_fields=10_000)
+        form = await Request(scope, replay(raw)).form(max_files=0, max_fields=10_000)
     except Exception as exc:  # python-multipart raises several unrelated types on bad input
         raise BadRequest("The request body is not a valid form.") from exc
     return form_fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+
+
+def replay(raw: bytes, then: Receive | None = None) -> Receive:
+    """An ASGI ``receive`` that gives a body already read, then (for a disconnect) ``then``."""
+    given = False
+
+    async def receive() -> Message:
+        nonlocal given
+        if not given or then is None:
+            given = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await then()
+
+    return receive
+
+
+async def form_method(scope: Scope, receive: Receive, *, limit: int,
+                      timeout: float) -> tuple[str | None, Receive]:
+    """The ``_method`` field of a form body (urlencoded or multipart), or None, and the
+    ``receive`` the request goes on with (the body, read here, given again). Any other body is
+    left unread; a form that does not parse names no method (the handler then says why)."""
+    request = Request(scope, receive)
+    mtype = media_type(request)
+    if mtype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None, receive
+    raw = await read_bytes(request, limit, timeout)
+    again = replay(raw, receive)
+    if b"_method" not in raw:
+        return None, again
+    try:
+        fields = (parse_form(raw) if mtype == "application/x-www-form-urlencoded"
+                  else await parse_multipart(scope, raw))
+    except BadRequest:
+        return None, again
+    method = fields.get("_method")
+    return (method if isinstance(method, str) else None), again

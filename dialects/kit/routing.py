@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from .bodies import form_method
 from .errors import MethodNotAllowed, NotFound
 
 if TYPE_CHECKING:
@@ -68,7 +70,8 @@ def resource(path: str, **handlers: Endpoint) -> Route:
     return Route(path, Methods(table))
 
 
-#: Methods ``X-HTTP-Method-Override`` may turn a POST into (Symfony's ``Request::getMethod``).
+#: Methods ``X-HTTP-Method-Override`` or ``_method`` may turn a POST into (Symfony's
+#: ``Request::getMethod``).
 OVERRIDABLE = frozenset({"PUT", "PATCH", "DELETE"})
 
 
@@ -82,7 +85,8 @@ class Routes:
     What the vendor's framework does before routing is the dialect's to say (``kit.base``):
     a trailing slash is trimmed (Laravel) or redirected with 308 (Next.js); an ``OPTIONS`` the
     route has no handler for is answered with ``Allow`` (Laravel 200, Next.js 204); a POST
-    with ``X-HTTP-Method-Override`` is the PUT, PATCH or DELETE it names (Laravel).
+    with ``X-HTTP-Method-Override``, or ``_method`` in its form body or query string, is the PUT,
+    PATCH or DELETE it names (Laravel).
     """
 
     __slots__ = ("routes", "context", "_table", "_slash", "_options", "_override")
@@ -110,7 +114,7 @@ class Routes:
                 return
             path = path.rstrip("/") or "/"
         if self._override and scope["method"] == "POST":
-            _override(scope)
+            receive = await self._spoof(scope, receive)
         for static, pattern, convertors, route, methods in self._table:
             if static is not None:
                 if path != static:
@@ -132,6 +136,23 @@ class Routes:
         raise NotFound(resource="route")
 
 
+    async def _spoof(self, scope: Scope, receive: Receive) -> Receive:
+        """A POST's spoofed method, as Symfony's ``Request::getMethod`` reads it with the
+        parameter override Laravel enables: ``X-HTTP-Method-Override``, else ``_method`` in a
+        form body (which is read here, and given again to the handler), else ``_method`` in the
+        query string. PUT, PATCH and DELETE are taken; anything else leaves the POST."""
+        method = (_header(scope, b"x-http-method-override") or "").strip() or None
+        if method is None:
+            services = self.context.services
+            method, receive = await form_method(scope, receive, limit=services.max_body_bytes,
+                                                timeout=services.body_timeout)
+        if method is None:
+            method = _query_method(scope)
+        if method is not None and method.strip().upper() in OVERRIDABLE:
+            scope["method"] = method.strip().upper()
+        return receive
+
+
 def _redirect(scope: Scope, path: str) -> Response:
     """Next.js's answer to a trailing slash: 308 to the path without it, query kept."""
     query = scope.get("query_string", b"").decode("latin-1")
@@ -148,10 +169,15 @@ def _allow(status: int, allowed: list[str]) -> Response:
     return Response(status_code=status, headers={"Allow": ",".join(allowed)})
 
 
-def _override(scope: Scope) -> None:
-    for name, value in scope["headers"]:
-        if name == b"x-http-method-override":
-            method = value.decode("latin-1").strip().upper()
-            if method in OVERRIDABLE:
-                scope["method"] = method
-            return
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _query_method(scope: Scope) -> str | None:
+    query: bytes = scope.get("query_string", b"")
+    if b"_method" not in query:
+        return None
+    return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)).get("_method")
