@@ -11,7 +11,7 @@ from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.queries import ClientQuery
 from dialects.kit.paging import Everything
 from dialects.kit.responses import SECONDS_Z
-from dialects.kit.wire import ClientObject, Field, timestamp
+from dialects.kit.wire import ClientObject, Computed, Field, timestamp
 from dialects.laravel import LaravelSchema, string
 
 #: The longest value each writable field takes: the store's column sizes.
@@ -34,10 +34,29 @@ STREET_LINES = ("address_line_1", "address_line_2")
 LINE_MAX = (NAME_MAX - 1) // 2
 
 
+#: The store fields an address is composed from when no free-text address was given.
+COMPOSED_FROM = ("billing_street", "billing_city", "billing_zip", "billing_country")
+
+
+def address(row: Any) -> str | None:
+    """The free-text address; without one, the parts GitScrum's own client sends, composed:
+    the street's lines, city, postcode and country, ``", "`` between them (None: no part)."""
+    if row["address"] is not None:
+        return row["address"]
+    street = row["billing_street"]
+    parts = [*(street.splitlines() if street else ()),
+             *(row[name] for name in COMPOSED_FROM[1:])]
+    kept = [part.strip() for part in parts if part and part.strip()]
+    return ", ".join(kept) if kept else None
+
+
 #: The client object of seed 004; ``created_at`` as ``2023-01-01T12:00:00Z`` (``SECONDS_Z``).
+#: ``address`` reads back as the free-text address (what an import from GitScrum keeps).
 CLIENT = ClientObject({
     "uuid": "uuid", "name": "name", "email": "email", "phone": "phone", "website": "website",
-    "address": "address", "notes": "notes", "projects_count": "projects_count",
+    "address": Computed(("address", *COMPOSED_FROM), out=address,
+                        back=lambda value: {"address": value}),
+    "notes": "notes", "projects_count": "projects_count",
     "invoices_total": Field("invoices_total", out=number, back=lambda v: Decimal(str(v))),
     "created_at": timestamp("created_at"),
 }, option=SECONDS_Z)

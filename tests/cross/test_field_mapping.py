@@ -108,8 +108,8 @@ def test_each_name_carries_its_field_as_documented(client, tenant, view, field, 
         value = stored(tenant, ref)[wire.field]
         assert value is not None
         assert wire.format.decode(dig(shown, wire.name)) == value
-    if wire.ways == {READ} and "." in wire.name:
-        return
+    if wire.ways == {READ} and ("." in wire.name or "." in wire.field):
+        return  # a nested name, or a value made of several fields: nothing to write
     new = new_values(tenant, {wire.field}, ref).get(wire.field, UNWRITABLE.get(wire.field))
     body = {wire.name: wire.format.encode(new)}
     if "." not in wire.name:

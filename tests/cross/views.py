@@ -70,7 +70,17 @@ def from_store(row: Mapping[str, Any]) -> dict[str, Any]:
         out[f"owner.{part}"] = row[f"owner_{part}"]
     out["owner.name"] = (None if row["owner_id"] is None
                          else f"{row['owner_first_name']} {row['owner_last_name']}".strip())
-    return out
+    return shown(out)
+
+
+def shown(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (keyed as ``from_store`` keys them) with what a dialect shows made of several
+    fields: GitScrum's address, the free-text one, else the billing parts composed."""
+    parts = [*(values["billing_street"] or "").splitlines(), values["billing_city"],
+             values["billing_zip"], values["billing_country"]]
+    composed = ", ".join(part for part in parts if part) or None
+    return {**values, "address.shown": values["address"] if values["address"] is not None
+            else composed}
 
 
 def stored(tenant: Any, ref: Ref | None = None, **key: Any) -> dict[str, Any]:
@@ -115,6 +125,13 @@ class Timestamp(Format):
         return f"{value.at.astimezone(UTC).replace(tzinfo=None).isoformat()}Z"
 
 
+class Composed(Format):
+    """GitScrum's ``address``: the free-text address, else the billing parts composed."""
+
+    word = "else the billing parts, composed"
+
+
+COMPOSED = Composed()
 SECONDS = Timestamp("seconds", "", 1_000_000)
 MILLISECONDS = Timestamp("milliseconds", r"\.\d{3}", 1_000)
 MICROSECONDS = Timestamp("microseconds", r"\.\d{6}", 1)
@@ -520,8 +537,10 @@ class GitScrum(View):
         "error_code": "CLIENT_NOT_FOUND"}
     wires = (
         wire("uuid", "uuid", "read", Uuid()),
-        *(wire(f, f, "read create update")
-          for f in ("name", "email", "phone", "website", "address", "notes")),
+        *(wire(f, f, "read create update") for f in ("name", "email", "phone", "website", "notes")),
+        # The free-text address, else the billing parts composed (docs/dialects/gitscrum.md).
+        wire("address.shown", "address", "read", COMPOSED),
+        wire("address", "address", "create update"),
         wire("workspace_slug", "company_slug", "create", SLUG),
         wire("projects_count", "projects_count", "read", Integer()),
         wire("invoices_total", "invoices_total", "read", Number()),

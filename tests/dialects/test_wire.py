@@ -21,6 +21,10 @@ GET_ONE = {
     "growcrm": ("/growcrm/api/clients/{id}", {}, "data"),
     "gitscrum": ("/gitscrum/contact-companies/{uuid}", {"company_slug": "main"}, "data"),
 }
+#: Store fields a dialect shows only inside a field made of several (Grow CRM's owner,
+#: GitScrum's composed address), which reading that field back does not give.
+NOT_READ_BACK = {"growcrm": {"owner_id", "owner_first_name", "owner_last_name"},
+                 "gitscrum": {"billing_street", "billing_city", "billing_zip", "billing_country"}}
 #: Store fields the wire shows to less than the store keeps.
 PRECISION = {"outlign": timedelta(seconds=1), "gitscrum": timedelta(seconds=1),
              "fullengage": timedelta(milliseconds=1), "talynce": timedelta(milliseconds=1),
@@ -52,8 +56,7 @@ def test_what_a_dialect_sends_reads_back_as_the_stored_client(client, tenant, st
     obj = response.json() if key is None else response.json()[key]
 
     read = dialect.client.read(obj)
-    assert set(read) == set(dialect.client.fields) - {"owner_id", "owner_first_name",
-                                                      "owner_last_name"}
+    assert set(read) == set(dialect.client.fields) - NOT_READ_BACK.get(name, set())
     for field, value in read.items():
         stored = made[field]
         if isinstance(stored, datetime):

@@ -35,6 +35,8 @@ def test_create_and_update_as_the_client_sends_them(client, tenant):
     assert (row["billing_street"], row["billing_city"], row["billing_zip"],
             row["billing_country"], row["vat"]) == (
         "4120 Freidrich Ln\nSuite 300", "Austin", "78744", "United States", "US-7781")
+    # With no free-text address, the parts are shown composed.
+    assert body["address"] == "4120 Freidrich Ln, Suite 300, Austin, 78744, United States"
     # Grow CRM shows the same parts as its billing address and VAT number.
     crm = client.get(f"/growcrm/api/clients/{row['id']}", headers=tenant.headers).json()["data"]
     assert crm["vat"] == "US-7781" and crm["billing"]["city"] == "Austin"
@@ -46,6 +48,24 @@ def test_create_and_update_as_the_client_sends_them(client, tenant):
     assert updated.json()["data"]["notes"] == "Moved"
     row = stored(tenant, body["uuid"])
     assert (row["billing_city"], row["billing_street"]) == ("Dallas", None)
+    assert updated.json()["data"]["address"] == "Dallas, 78744, United States"
+
+
+def test_a_free_text_address_is_shown_as_given(client, tenant):
+    made = client.post(BASE, headers=sent(tenant), json={
+        "name": "Given", "company_slug": "main", "address": "1 Infinite Loop",
+        "city": "Cupertino"}).json()["data"]
+    assert made["address"] == "1 Infinite Loop"
+    listed = client.get("/gitscrum/contact-companies/clients", params={"company_slug": "main"},
+                        headers=sent(tenant)).json()["data"]
+    assert [c["address"] for c in listed] == ["1 Infinite Loop"]
+    # Clearing it shows the parts; no part at all is null.
+    cleared = client.put(f"{BASE}/{made['uuid']}", headers=sent(tenant),
+                         json={"address": None}).json()["data"]
+    assert cleared["address"] == "Cupertino"
+    bare = client.post(BASE, headers=sent(tenant),
+                       json={"name": "Bare", "company_slug": "main"}).json()["data"]
+    assert bare["address"] is None
 
 
 def test_an_update_without_a_slug_stays_within_the_key_s_reach(client, tenant, other_tenant):
