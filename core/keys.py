@@ -71,23 +71,8 @@ class Keys:
         if format not in FORMATS:
             raise Invalid.one("format", "invalid")
         with self._db.write() as s:
-            return self._insert(s, tenant_id, workspace_id=workspace_id, name=name,
-                                expires_at=expires_at, rate_limit=rate_limit, format=format)
-
-    def _insert(self, s: Session, tenant_id: int, *, workspace_id: int | None,
-                name: str | None, expires_at: datetime | None, rate_limit: str | None,
-                format: str) -> tuple[dict, str]:
-        secret = FORMATS[format]()
-        row = {
-            "tenant_id": tenant_id, "workspace_id": workspace_id, "name": name,
-            "prefix": secret[:PREFIX_SHOWN], "key_hash": hash_key(secret),
-            "created_at": now(), "expires_at": expires_at, "rate_limit": rate_limit,
-        }
-        require_tenant(s, tenant_id)
-        if workspace_id is not None:
-            require_workspace(s, tenant_id, workspace_id)
-        row["id"] = s.insert(m.api_keys, row)
-        return _public(row), secret
+            return insert(s, tenant_id, workspace_id=workspace_id, name=name,
+                          expires_at=expires_at, rate_limit=rate_limit, format=format)
 
     def rotate(self, key_id: int, *, grace: timedelta,
                tenant_id: int | None = None) -> tuple[dict, str]:
@@ -110,7 +95,7 @@ class Keys:
             fmt = "fullengage" if old["prefix"].startswith("ba_") else "clientgate"
             # The new key ends when the old one would have: a rotation changes the secret,
             # not how long the holder may use it.
-            new, secret = self._insert(
+            new, secret = insert(
                 s, old["tenant_id"], workspace_id=old["workspace_id"], name=old["name"],
                 expires_at=original, rate_limit=old["rate_limit"], format=fmt)
         return {**new, "replaces": key_id, "old_key_expires_at": old["expires_at"]}, secret
@@ -177,17 +162,41 @@ class Keys:
         return _public(row)
 
     def list(self, tenant_id: int | None = None) -> list[dict]:
+        """The keys operators issued (not the tokens accounts signed in for)."""
         k = m.api_keys.c
         filtered = tenant_id is not None
         with self._db.read() as s:
             rows = s.rows(
                 ("keys.list", filtered),
                 lambda: sa.select(*_PUBLIC_COLUMNS)
-                .where(*([k.tenant_id == sa.bindparam("tenant_id")] if filtered else []))
+                .where(k.kind == "key",
+                       *([k.tenant_id == sa.bindparam("tenant_id")] if filtered else []))
                 .order_by(k.id),
                 {"tenant_id": tenant_id} if filtered else {},
             )
         return [_public(r) for r in rows]
+
+
+def insert(s: Session, tenant_id: int, *, workspace_id: int | None = None,
+           name: str | None = None, expires_at: datetime | None = None,
+           rate_limit: str | None = None, format: str = "clientgate", kind: str = "key",
+           account_id: int | None = None,
+           oauth_client_id: int | None = None) -> tuple[dict, str]:
+    """A new Bearer credential in the session's transaction: an operator's key (``kind``
+    ``key``), or a token an account signed in for (``oauth``, ``login``). Returns its record
+    and its secret, which is never stored."""
+    secret = FORMATS[format]()
+    row = {
+        "tenant_id": tenant_id, "workspace_id": workspace_id, "name": name,
+        "prefix": secret[:PREFIX_SHOWN], "key_hash": hash_key(secret),
+        "created_at": now(), "expires_at": expires_at, "rate_limit": rate_limit, "kind": kind,
+        "account_id": account_id, "oauth_client_id": oauth_client_id,
+    }
+    require_tenant(s, tenant_id)
+    if workspace_id is not None:
+        require_workspace(s, tenant_id, workspace_id)
+    row["id"] = s.insert(m.api_keys, row)
+    return _public(row), secret
 
 
 _PUBLIC_COLUMNS = [

@@ -62,11 +62,13 @@ def _of_tenant(columns: list[str], table: str, *, ondelete: str,
                                    ondelete=ondelete, name=name)
 
 
-def _fk(target: str, *, ondelete: str, nullable: bool = False, index: bool = False) -> Any:
+def _fk(target: str, *, ondelete: str, nullable: bool = False, index: bool = False,
+        name: str | None = None) -> Any:
     return Field(
         default=None,
         sa_column=sa.Column(
-            ID, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+            ID, sa.ForeignKey(target, ondelete=ondelete, name=name), nullable=nullable,
+            index=index
         ),
     )
 
@@ -156,6 +158,95 @@ class ApiKey(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
     #: This key's rate limit (None: its tenant's, else the gateway's default).
     rate_limit: str | None = _text(RATE_LIMIT_MAX)
+    #: ``key`` (issued by an operator), ``oauth`` (an OAuth2 access token) or ``login`` (a token
+    #: an account signed in for): every kind is a Bearer credential of its tenant.
+    kind: str = Field(default="key", sa_column=sa.Column(sa.String(16), nullable=False,
+                                                         server_default="key"))
+    #: The account a token acts for, and the OAuth client it was issued to.
+    account_id: int | None = _fk("accounts.id", ondelete="CASCADE", nullable=True, index=True,
+                                 name="fk_api_keys_account")
+    oauth_client_id: int | None = _fk("oauth_clients.id", ondelete="CASCADE", nullable=True,
+                                      index=True, name="fk_api_keys_oauth_client")
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in (Outlign's consent page, GitScrum's login): a tenant's, limited to
+    one workspace or not. ``email`` is kept case folded, one account per address; the password
+    only as its argon2 hash."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        _of_tenant(["workspace_id"], "workspaces", ondelete="CASCADE",
+                   name="fk_accounts_workspace"),
+    )
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE", index=True)
+    workspace_id: int | None = Field(default=None, sa_column=sa.Column(ID, nullable=True))
+    email: str = Field(sa_column=sa.Column(sa.String(EMAIL_MAX), nullable=False, unique=True))
+    name: str | None = _text(NAME_MAX)
+    password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+
+
+class OAuthClient(SQLModel, table=True):
+    """An application allowed to ask a tenant's accounts for access (OAuth2). ``client_id`` is
+    public; the secret is kept as its SHA-256 (None: a public client, PKCE only)."""
+
+    __tablename__ = "oauth_clients"
+
+    id: int | None = _id()
+    tenant_id: int = _fk("tenants.id", ondelete="CASCADE", index=True)
+    client_id: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    secret_hash: str | None = _text(64)
+    name: str = Field(sa_column=sa.Column(sa.String(NAME_MAX), nullable=False))
+    #: The registered redirect URIs, one per line, compared exactly.
+    redirect_uris: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+
+
+class OAuthGrant(SQLModel, table=True):
+    """One authorization request of an account to a client: first a signed-in consent waiting
+    for approval (``ticket_hash``), then once approved an authorization code (``code_hash``),
+    used once. Both secrets are kept as SHA-256 only; both expire."""
+
+    __tablename__ = "oauth_grants"
+
+    id: int | None = _id()
+    oauth_client_id: int = _fk("oauth_clients.id", ondelete="CASCADE", index=True)
+    account_id: int = _fk("accounts.id", ondelete="CASCADE", index=True)
+    ticket_hash: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(64), nullable=True, unique=True))
+    code_hash: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(64), nullable=True, unique=True))
+    redirect_uri: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    scope: str | None = _text(NAME_MAX)
+    code_challenge: str | None = _text(128)
+    code_challenge_method: str | None = _text(16)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
+
+
+class OAuthRefreshToken(SQLModel, table=True):
+    """A refresh token (its SHA-256), for the access token issued with it. A refresh token is
+    used once: it and its access token are revoked when it is; ``family`` is the first token
+    of its chain, so a replayed token revokes every token descended from the same grant."""
+
+    __tablename__ = "oauth_refresh_tokens"
+
+    id: int | None = _id()
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    oauth_client_id: int = _fk("oauth_clients.id", ondelete="CASCADE", index=True)
+    account_id: int | None = _fk("accounts.id", ondelete="CASCADE", nullable=True)
+    access_key_id: int | None = _fk("api_keys.id", ondelete="SET NULL", nullable=True)
+    family: int | None = Field(default=None, sa_column=sa.Column(ID, nullable=True, index=True))
+    scope: str | None = _text(NAME_MAX)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime))
 
 
 class ClientCategory(SQLModel, table=True):
@@ -367,6 +458,10 @@ schema_info = sa.Table(
 tenants = Tenant.__table__
 workspaces = Workspace.__table__
 api_keys = ApiKey.__table__
+accounts = Account.__table__
+oauth_clients = OAuthClient.__table__
+oauth_grants = OAuthGrant.__table__
+oauth_refresh_tokens = OAuthRefreshToken.__table__
 categories = ClientCategory.__table__
 clients = Client.__table__
 client_tags = ClientTag.__table__

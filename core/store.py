@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .accounts import Accounts
 from .categories import Categories
 from .clients import Clients
 from .custom_fields import CustomFields
@@ -17,6 +18,7 @@ from .idempotency import Idempotency
 from .imports import Imports
 from .keys import Keys
 from .models import metadata
+from .oauth import OAuth
 from .outbox import Outbox
 from .people import Users
 from .sql import Statements
@@ -33,6 +35,9 @@ class Store:
         self.categories = Categories(db)
         self.tenants = Tenants(db, self.workspaces, self.categories)
         self.keys = Keys(db)
+        #: People who sign in, and the OAuth2 clients they approve.
+        self.accounts = Accounts(db)
+        self.oauth = OAuth(db)
         self.custom_fields = CustomFields(db)
         self.users = Users(db)
         self.outbox = Outbox(db)
