@@ -75,6 +75,13 @@ class Services:
                                    shown=dialect not in self._unshown)
         return principal
 
+    async def sign_in_attempt(self, request: Request, dialect: str, email: str) -> None:
+        if self.limiter is None:
+            return
+        client = request.client.host if request.client else ""
+        await self.limiter.attempt(f"{client}|{email.strip().casefold()}", request.scope,
+                                   dialect)
+
 
 def mounted(settings: Settings, dialects: list[Dialect] | None = None) -> list[Dialect]:
     """The dialects to mount (``dialects``, or those ``settings`` name), checked against the

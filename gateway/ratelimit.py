@@ -1,5 +1,5 @@
-"""Rate limits per API key, with the ``limits`` library: in process, or shared by every worker
-and instance through Redis (``CLIENTGATE_REDIS_URL``).
+"""Rate limits per API key (and on sign-in attempts), with the ``limits`` library: in process,
+or shared by every worker and instance through Redis (``CLIENTGATE_REDIS_URL``).
 
 A key's limit is its own, else its tenant's, else ``CLIENTGATE_RATE_LIMIT``; with none of them
 there is nothing to count. Windows are fixed (Laravel's throttle counts the same way: so many
@@ -15,6 +15,7 @@ that is gone costs requests nothing (a stalled one would cost each its timeout).
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 from typing import Any
@@ -31,6 +32,9 @@ LOG_EVERY = 10.0
 PAUSE = 5.0
 #: How long one Redis call may take before the request is served without it.
 REDIS_TIMEOUT = 0.5
+#: Sign-in attempts per address and client (Laravel's login throttle allows 5 a minute; a few
+#: more leave room for typing mistakes and retries).
+SIGN_IN = limits.parse("10/minute")
 
 
 @functools.lru_cache(maxsize=256)
@@ -97,6 +101,25 @@ class Limiter:
             if self._metrics is not None:
                 self._metrics.rate_limited.labels(dialect).inc()
             raise TooManyRequests(window.retry_after(time.time()))
+
+    async def attempt(self, identity: str, scope: dict[str, Any], dialect: str) -> None:
+        """Count a sign-in attempt of ``identity`` (client address and email), whatever limits
+        keys have: ``TooManyRequests`` past ``SIGN_IN``."""
+        if self._paused_until and time.monotonic() < self._paused_until:
+            return
+        key = hashlib.sha256(identity.encode()).hexdigest()
+        try:
+            if await self._strategy.hit(SIGN_IN, "sign-in", key):
+                return
+            stats = await self._strategy.get_window_stats(SIGN_IN, "sign-in", key)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        window = Window(SIGN_IN.amount, stats.remaining, stats.reset_time, exceeded=True)
+        scope[WINDOW] = window
+        if self._metrics is not None:
+            self._metrics.rate_limited.labels(dialect).inc()
+        raise TooManyRequests(window.retry_after(time.time()))
 
     def _failed(self, exc: Exception) -> None:
         if self._metrics is not None:

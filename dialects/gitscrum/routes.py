@@ -14,6 +14,7 @@ from dialects.kit.idempotency import idempotent
 from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 
+from .login import login
 from .schemas import CLIENT, CREATE, EVERY_CLIENT, PAGING, SLUG_QUERY, UPDATE
 
 FIELDS = CLIENT.projection
@@ -80,4 +81,5 @@ ROUTES = [
     resource("/contact-companies/clients", GET=list_clients),
     resource("/contact-companies", POST=create_client),
     resource("/contact-companies/{uuid}", GET=get_client, PUT=update_client),
+    resource("/auth/login", POST=login),
 ]

@@ -45,6 +45,12 @@ class Services(Protocol):
         against the key's rate limit (``errors.TooManyRequests`` when it is spent)."""
         ...
 
+    async def sign_in_attempt(self, request: Request, dialect: str, email: str) -> None:
+        """Count an attempt to sign in as ``email`` from the request's client:
+        ``errors.TooManyRequests`` once there were too many (a password cannot be guessed
+        faster than that)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -57,10 +63,12 @@ class Context:
 class Call:
     __slots__ = ("request", "principal", "scope", "context", "run", "_body")
 
-    def __init__(self, request: Request, principal: Principal, context: Context) -> None:
+    def __init__(self, request: Request, principal: Principal | None,
+                 context: Context) -> None:
         self.request = request
+        #: None for a ``public`` endpoint (a sign-in), which no credential reaches.
         self.principal = principal
-        self.scope = principal.scope
+        self.scope = principal.scope if principal is not None else None
         self.context = context
         #: ``await call.run(fn, *args)``: a store call, run where the app runs them (see
         #: ``Services.run``); the app's own coroutine, with no wrapper of the call's around it.
@@ -106,5 +114,15 @@ def endpoint(handler: Handler) -> Callable[[Request, Context], Awaitable[Respons
     async def run(request: Request, context: Context) -> Response:
         principal = await context.services.authenticate(request, context.dialect.name)
         return await handler(Call(request, principal, context))
+
+    return run
+
+
+def public(handler: Handler) -> Callable[[Request, Context], Awaitable[Response]]:
+    """An endpoint that takes no credential (a sign-in, a token endpoint): its ``Call`` has no
+    principal and no scope."""
+    @functools.wraps(handler)
+    async def run(request: Request, context: Context) -> Response:
+        return await handler(Call(request, None, context))
 
     return run

@@ -1,6 +1,6 @@
 """The ``clientgate`` command: serve the gateway, manage what it serves, deliver its emails.
 
-Tenants, workspaces and API keys; client categories, client users and contacts, and custom
+Tenants, workspaces and API keys; accounts and OAuth2 clients; client categories, client users and contacts, and custom
 fields (Grow CRM's, kept for every tenant); ``import`` and ``export`` move clients in and out
 with their ids; ``mailer`` sends the emails the store queued.
 
@@ -22,10 +22,10 @@ from core.errors import StoreError
 from core.migrate import SchemaError
 
 from ..settings import PREFIX, SettingsError
-from . import access, backup, clientdata, mail, server, transfer
+from . import access, backup, clientdata, mail, server, signin, transfer
 from .shared import CliError, Commands, Parser, describe
 
-GROUPS = (server, access, clientdata, transfer, backup, mail)
+GROUPS = (server, access, signin, clientdata, transfer, backup, mail)
 
 
 def version() -> str:
