@@ -150,20 +150,19 @@ class OAuth:
                         {"h": hash_key(ticket), "now": now()})
         return row
 
-    def approve(self, ticket: str) -> str | None:
-        """Approve a waiting consent: its authorization code (once), or None."""
-        code = _secret()
+    def approve(self, ticket: str, code: str) -> bool:
+        """Approve a waiting consent with its authorization code (once); False when the
+        consent is no longer waiting."""
         g = m.oauth_grants.c
         with self._db.write() as s:
-            done = s.execute(("oauth.approve",),
-                             lambda: m.oauth_grants.update()
-                             .where(g.ticket_hash == sa.bindparam("h"),
-                                    g.expires_at > sa.bindparam("now"))
-                             .values(ticket_hash=None, code_hash=sa.bindparam("code"),
-                                     expires_at=sa.bindparam("ends")),
-                             {"h": hash_key(ticket), "now": now(), "code": hash_key(code),
-                              "ends": now() + CODE_LIFETIME})
-        return code if done else None
+            return bool(s.execute(("oauth.approve",),
+                                  lambda: m.oauth_grants.update()
+                                  .where(g.ticket_hash == sa.bindparam("h"),
+                                         g.expires_at > sa.bindparam("now"))
+                                  .values(ticket_hash=sa.null(), code_hash=sa.bindparam("code"),
+                                          expires_at=sa.bindparam("ends")),
+                                  {"h": hash_key(ticket), "now": now(), "code": hash_key(code),
+                                   "ends": now() + CODE_LIFETIME}))
 
     def deny(self, ticket: str) -> None:
         g = m.oauth_grants.c

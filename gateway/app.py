@@ -75,6 +75,9 @@ class Services:
                                    shown=dialect not in self._unshown)
         return principal
 
+    async def run_in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await self.executor.in_thread(self.executor.timeout, fn, *args, **kwargs)
+
     async def sign_in_attempt(self, request: Request, dialect: str, email: str) -> None:
         if self.limiter is None:
             return

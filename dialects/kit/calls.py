@@ -40,6 +40,11 @@ class Services(Protocol):
         """Run a store call where this app runs them (never holding the event loop long)."""
         ...
 
+    async def run_in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A store call with work of its own (a password hash, a protocol library): always in a
+        worker thread, never on the event loop, bounded as ``run`` is."""
+        ...
+
     async def authenticate(self, request: Request, dialect: str) -> Principal:
         """The principal of the request's credentials, or ``errors.Unauthenticated``; counted
         against the key's rate limit (``errors.TooManyRequests`` when it is spent)."""
