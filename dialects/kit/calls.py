@@ -125,9 +125,10 @@ def endpoint(handler: Handler) -> Callable[[Request, Context], Awaitable[Respons
 
 def public(handler: Handler) -> Callable[[Request, Context], Awaitable[Response]]:
     """An endpoint that takes no credential (a sign-in, a token endpoint): its ``Call`` has no
-    principal and no scope."""
+    principal and no scope. Marked ``public``, so what checks every route knows it."""
     @functools.wraps(handler)
     async def run(request: Request, context: Context) -> Response:
         return await handler(Call(request, None, context))
 
+    run.public = True  # type: ignore[attr-defined]
     return run

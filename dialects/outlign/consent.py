@@ -65,7 +65,7 @@ def sign_in(action: str, client_name: str, params: Mapping[str, str | None],
 </form>""")
 
 
-def approve(action: str, client_name: str, email: str, scopes: list[str], ticket: str,
+def approval(action: str, client_name: str, email: str, scopes: list[str], ticket: str,
             state: str | None) -> HTMLResponse:
     """Passport's "Authorization Request": Authorize, or Cancel (``_method=DELETE``)."""
     listed = "".join(f"<li>{escape(s)}</li>" for s in scopes)

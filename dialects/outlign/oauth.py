@@ -21,7 +21,7 @@ from dialects.kit.calls import Call, public
 from dialects.kit.oauth import Answer, Lifetimes, Request, Server, refusal
 from dialects.kit.responses import JSON
 
-from . import consent
+from .consent import approval, expired, sign_in
 
 #: Outlign's one scope.
 SCOPES = ["outlign:all"]
@@ -39,6 +39,9 @@ def server(call: Call) -> Server:
 
 
 def oauth_request(call: Call, query: dict[str, str], form: dict[str, Any]) -> Request:
+    """The request as authlib reads it; ``InsecureTransportError`` unless it came over https
+    (or to a loopback address): behind a proxy that ends TLS, uvicorn's ``--proxy-headers``
+    with ``FORWARDED_ALLOW_IPS`` naming the proxy gives the request its https scheme."""
     r = call.request
     return Request(r.method, str(r.url), dict(r.headers), query, form)
 
@@ -77,7 +80,7 @@ async def authorize_page(call: Call) -> Response:
         _, grant = await check(call, params)
     except OAuth2Error as error:
         return refused(error)
-    return consent.sign_in(action(call), grant.client.name, params)
+    return sign_in(action(call), grant.client.name, params)
 
 
 @public
@@ -93,18 +96,18 @@ async def authorize(call: Call) -> Response:
         return refused(error)
     email, password = form.get("email"), form.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
-        return consent.sign_in(action(call), grant.client.name, params, WRONG)
+        return sign_in(action(call), grant.client.name, params, WRONG)
     services = call.context.services
     await services.sign_in_attempt(call.request, call.dialect.name, email)
     account = await services.run_in_thread(call.store.accounts.authenticate, email, password)
     if account is None:
-        return consent.sign_in(action(call), grant.client.name, params, WRONG)
+        return sign_in(action(call), grant.client.name, params, WRONG)
     ticket = await services.run_in_thread(
         call.store.oauth.start, grant.client.row, account, redirect_uri=grant.redirect_uri,
         scope=params.get("scope") or None, code_challenge=params.get("code_challenge"),
         code_challenge_method=params.get("code_challenge_method"))
     scopes = (params.get("scope") or "").split()
-    return consent.approve(action(call), grant.client.name, account["email"], scopes, ticket,
+    return approval(action(call), grant.client.name, account["email"], scopes, ticket,
                            params.get("state"))
 
 
@@ -121,18 +124,18 @@ async def decide(call: Call, form: dict[str, Any], *, approved: bool) -> Respons
     waiting = (await services.run_in_thread(call.store.oauth.consent, ticket)
                if isinstance(ticket, str) else None)
     if waiting is None:
-        return consent.expired()
+        return expired()
     params = {"client_id": waiting["client_id"], "redirect_uri": waiting["redirect_uri"],
               "response_type": "code", "scope": waiting["scope"],
               "state": form.get("state") if isinstance(form.get("state"), str) else None,
               "code_challenge": waiting["code_challenge"],
               "code_challenge_method": waiting["code_challenge_method"]}
-    request = oauth_request(call, {k: v for k, v in params.items() if v is not None}, {})
     oauth = server(call)
     account = {"id": waiting["account_id"]} if approved else None
     if not approved:
         await services.run_in_thread(call.store.oauth.deny, ticket)
     try:
+        request = oauth_request(call, {k: v for k, v in params.items() if v is not None}, {})
         result = await services.run_in_thread(oauth.authorize, request, account, ticket)
     except OAuth2Error as error:
         return refused(error)
@@ -142,6 +145,9 @@ async def decide(call: Call, form: dict[str, Any], *, approved: bool) -> Respons
 @public
 async def token(call: Call) -> Response:
     """The token endpoint: every grant, form-encoded (JSON is read too, as Laravel reads it)."""
-    oauth = server(call)
-    request = oauth_request(call, {}, await call.body())
-    return answer(await call.context.services.run_in_thread(oauth.token, request))
+    form = await call.body()
+    try:
+        request = oauth_request(call, {}, form)
+    except OAuth2Error as error:  # not over https (authlib's rule: RFC 6749, 3.1)
+        return refused(error)
+    return answer(await call.context.services.run_in_thread(server(call).token, request))

@@ -10,7 +10,7 @@ from dialects.kit.responses import JSON
 from dialects.kit.routing import resource
 from dialects.laravel import client_id
 
-from . import oauth
+from .oauth import authorize, authorize_page, deny, token
 from .schemas import CLIENT, CREATE, LIST_QUERY, PAGING, UPDATE
 
 FIELDS = CLIENT.projection
@@ -59,7 +59,6 @@ async def delete_client(call: Call) -> Response:
 ROUTES = [
     resource("/api/v1/clients", GET=list_clients, POST=create_client),
     resource("/api/v1/clients/{id}", GET=get_client, PUT=update_client, DELETE=delete_client),
-    resource("/oauth/authorize", GET=oauth.authorize_page, POST=oauth.authorize,
-             DELETE=oauth.deny),
-    resource("/oauth/token", POST=oauth.token),
+    resource("/oauth/authorize", GET=authorize_page, POST=authorize, DELETE=deny),
+    resource("/oauth/token", POST=token),
 ]

@@ -52,7 +52,18 @@ def routes(name: str) -> list[tuple[str, str, Methods]]:
 
 
 def every_route() -> list[tuple[str, str, str]]:
-    return [(name, method, path) for name in NAMES for method, path, _ in routes(name)]
+    """Every route that takes a credential (a sign-in or a token endpoint takes none)."""
+    return [(name, method, path) for name in NAMES for method, path, methods in routes(name)
+            if not getattr(methods.table[method], "public", False)]
+
+
+def test_the_routes_without_a_credential_are_the_sign_ins():
+    public = {(name, method, path) for name in NAMES for method, path, methods in routes(name)
+              if getattr(methods.table[method], "public", False)}
+    assert public == {("outlign", "GET", "/oauth/authorize"),
+                      ("outlign", "POST", "/oauth/authorize"),
+                      ("outlign", "DELETE", "/oauth/authorize"),
+                      ("outlign", "POST", "/oauth/token"), ("gitscrum", "POST", "/auth/login")}
 
 
 def test_every_dialect_says_how_it_answers():
