@@ -19,7 +19,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from authlib.oauth2 import AuthorizationServer, OAuth2Error
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidGrantError, OAuth2Request, grants
+from authlib.oauth2.rfc6749 import (
+    AccessDeniedError,
+    ClientMixin,
+    InvalidClientError,
+    InvalidGrantError,
+    OAuth2Request,
+    grants,
+)
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7636 import CodeChallenge
 
@@ -192,6 +199,8 @@ def respond(status: int, body: Any, headers: Any) -> Answer:
                    for k, v in headers]
         return Answer(status, None, headers)
     if isinstance(body, dict) and "error" in body:
+        if body["error"] == "invalid_client":
+            status = 401  # league's status for it, however the client authenticated
         body = league(body)
     return Answer(status, body if isinstance(body, dict) else None, headers)
 
@@ -285,6 +294,21 @@ class Server(AuthorizationServer):
 class AuthorizationCode(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
     server: Server
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request: OAuth2Request, client: Client) -> str:
+        """A redirect URI the client did not register is league's ``invalid_client``."""
+        uri = request.payload.redirect_uri
+        if uri and not client.check_redirect_uri(uri):
+            raise InvalidClientError(description=f"Redirect URI {uri} is not registered for "
+                                                 "this client")
+        return grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(request, client)
+
+    def create_authorization_response(self, redirect_uri: str, grant_user: Any) -> Any:
+        if not grant_user:  # league's words for a person who said no
+            raise AccessDeniedError(description="The user denied the request",
+                                    redirect_uri=redirect_uri)
+        return super().create_authorization_response(redirect_uri, grant_user)
 
     def save_authorization_code(self, code: str, request: Request) -> None:
         if not self.server.store.oauth.approve(request.ticket, code):  # type: ignore[attr-defined]
