@@ -310,6 +310,48 @@ async def revoke_key(request: Request, admin: Admin) -> Any:
                                 tenant_id=_id(request, "tenant_id"))
 
 
+# -- accounts and OAuth2 clients ----------------------------------------------------------------
+
+
+async def list_accounts(request: Request, admin: Admin) -> Any:
+    return await admin.call(admin.store.accounts.list, await _existing(request, admin))
+
+
+async def create_account(request: Request, admin: Admin) -> Any:
+    """An account: ``email`` and ``password`` (hashed with argon2, never shown again)."""
+    body = await admin.body(request)
+    return await admin.call(admin.store.accounts.create, _id(request, "tenant_id"),
+                            _text(body, "email"), _text(body, "password"),
+                            workspace_id=_optional_int(body, "workspace_id"),
+                            name=_text(body, "name", required=False))
+
+
+async def revoke_account(request: Request, admin: Admin) -> Any:
+    return await admin.revoking(admin.store.accounts.revoke, _id(request, "account_id"),
+                                tenant_id=_id(request, "tenant_id"))
+
+
+async def list_oauth_clients(request: Request, admin: Admin) -> Any:
+    return await admin.call(admin.store.oauth.clients, await _existing(request, admin))
+
+
+async def create_oauth_client(request: Request, admin: Admin) -> Any:
+    """A client: ``name`` and ``redirect_uris``; its ``client_secret`` is shown once."""
+    body = await admin.body(request)
+    uris = body.get("redirect_uris")
+    if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+        raise Problem(422, "invalid", "redirect_uris must be a list of absolute URIs")
+    record, secret = await admin.call(
+        admin.store.oauth.create_client, _id(request, "tenant_id"), _text(body, "name"), uris,
+        public=_flag(body.get("public", False), "public"))
+    return {**record, "client_secret": secret}
+
+
+async def revoke_oauth_client(request: Request, admin: Admin) -> Any:
+    return await admin.revoking(admin.store.oauth.revoke_client, _id(request, "client_pk"),
+                                tenant_id=_id(request, "tenant_id"))
+
+
 # -- categories ---------------------------------------------------------------------------------
 
 
@@ -425,6 +467,11 @@ def routes(services: Any, token: str) -> list[Route]:
         ("/tenants/{tenant_id}/keys", {"GET": list_keys, "POST": create_key}),
         ("/tenants/{tenant_id}/keys/{key_id}", {"PATCH": update_key, "DELETE": revoke_key}),
         ("/tenants/{tenant_id}/keys/{key_id}/rotate", {"POST": rotate_key}),
+        ("/tenants/{tenant_id}/accounts", {"GET": list_accounts, "POST": create_account}),
+        ("/tenants/{tenant_id}/accounts/{account_id}", {"DELETE": revoke_account}),
+        ("/tenants/{tenant_id}/oauth-clients", {"GET": list_oauth_clients,
+                                                "POST": create_oauth_client}),
+        ("/tenants/{tenant_id}/oauth-clients/{client_pk}", {"DELETE": revoke_oauth_client}),
         ("/tenants/{tenant_id}/categories", {"GET": list_categories, "POST": create_category}),
         ("/tenants/{tenant_id}/categories/{category_id}", {"PATCH": update_category,
                                                            "DELETE": delete_category}),

@@ -188,3 +188,41 @@ def test_keys_with_expiry_limits_and_rotation_over_http(admin, store):
                              json={"rate_limit": "30/minute"}))
     assert limited["rate_limit"] == "30/minute"
     assert store.keys.resolve(kit.key).rate_limit == "30/minute"
+
+
+def test_accounts_and_oauth_clients_over_http(admin, store, client):
+    kit = make_tenant(store, "admin-signin")
+    base = f"/_admin/tenants/{kit.id}"
+    account = ok(admin.post(f"{base}/accounts", headers=ADMIN, json={
+        "email": f"Boss-{kit.id}@Example.com", "password": "long enough secret",
+        "workspace_id": kit.workspace["id"]}), 201)
+    assert account["email"] == f"boss-{kit.id}@example.com" and "password" not in account
+    assert ok(admin.get(f"{base}/accounts", headers=ADMIN)) == [account]
+    login = client.post("/gitscrum/auth/login", json={"email": account["email"],
+                                                      "password": "long enough secret"})
+    assert login.status_code == 200
+    short = admin.post(f"{base}/accounts", headers=ADMIN, json={"email": "a@b.c",
+                                                                "password": "short"})
+    assert short.status_code == 422
+
+    made = ok(admin.post(f"{base}/oauth-clients", headers=ADMIN, json={
+        "name": "Make", "redirect_uris": ["https://make.example/cb"]}), 201)
+    assert made["client_secret"] and made["public"] is False
+    listed = ok(admin.get(f"{base}/oauth-clients", headers=ADMIN))
+    assert [c["client_id"] for c in listed] == [made["client_id"]]
+    assert "client_secret" not in listed[0]
+    bad = admin.post(f"{base}/oauth-clients", headers=ADMIN,
+                     json={"name": "Bad", "redirect_uris": "https://one.example"})
+    assert bad.status_code == 422
+
+    revoked = ok(admin.delete(f"{base}/accounts/{account['id']}", headers=ADMIN))
+    assert revoked["revoked_at"] is not None
+    token = login.json()["data"]["access_token"]
+    r = admin.get("/gitscrum/contact-companies/clients", params={"company_slug": "main"},
+                  headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401  # refused at once by the instance that revoked it
+    gone = ok(admin.delete(f"{base}/oauth-clients/{made['id']}", headers=ADMIN))
+    assert gone["revoked_at"] is not None
+    other = make_tenant(store, "admin-signin-other")
+    r = admin.delete(f"/_admin/tenants/{other.id}/accounts/{account['id']}", headers=ADMIN)
+    assert r.status_code == 404
