@@ -21,8 +21,10 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One browser per module: playwright's sync API holds an event loop in this thread while it
+    runs, which the tests after these (running ASGI apps with ``anyio.run``) must not find."""
     path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
     if path is None:
         _missing("Debian's chromium is not installed (apt-get install chromium chromium-driver)")
