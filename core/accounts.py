@@ -20,6 +20,7 @@ from .checks import require_tenant
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
 from .keys import insert
+from .revoking import revoke_issued, revoke_row
 from .sql import Statements
 from .text import email_key
 from .workspaces import require_workspace
@@ -123,26 +124,14 @@ class Accounts:
 
     def revoke(self, account_id: int, *, tenant_id: int | None = None) -> dict:
         """Revoke an account and every token it holds (its sign-ins stop at once)."""
-        a, k, r = m.accounts.c, m.api_keys.c, m.oauth_refresh_tokens.c
-        scoped = tenant_id is not None
+        a = m.accounts.c
         when = now()
         with self._db.write() as s:
-            row = s.one(
-                ("accounts.revoke", scoped),
-                lambda: m.accounts.update()
-                .where(a.id == sa.bindparam("id"),
-                       *([a.tenant_id == sa.bindparam("tenant_id")] if scoped else []))
-                .values(revoked_at=sa.func.coalesce(a.revoked_at, sa.bindparam("now")))
-                .returning(*(a[c] for c in _PUBLIC)),
-                {"id": account_id, "now": when, **({"tenant_id": tenant_id} if scoped else {})})
+            row = revoke_row(s, m.accounts, account_id, [a[c] for c in _PUBLIC], when=when,
+                             tenant_id=tenant_id)
             if row is None:
                 raise NotFound("account", account_id)
-            for table, column in ((m.api_keys, k.account_id), (m.oauth_refresh_tokens,
-                                                               r.account_id)):
-                s.execute(("accounts.revoke_tokens", table.name),
-                          lambda t=table, c=column: t.update()
-                          .where(c == sa.bindparam("id"), t.c.revoked_at.is_(None))
-                          .values(revoked_at=sa.bindparam("now")),
-                          {"id": account_id, "now": when})
+            revoke_issued(s, m.api_keys.c.account_id, account_id, when)
+            revoke_issued(s, m.oauth_refresh_tokens.c.account_id, account_id, when)
         return row
 

@@ -21,6 +21,7 @@ from . import models as m
 from .checks import require_tenant
 from .clock import now, utc
 from .errors import Invalid, NotFound
+from .revoking import revoke_row
 from .scope import Scope
 from .session import Session
 from .sql import Statements
@@ -145,18 +146,9 @@ class Keys:
     def revoke(self, key_id: int, *, tenant_id: int | None = None) -> dict:
         """Revoke a key (once: a second revocation keeps the first time); with ``tenant_id``,
         only one of that tenant's (``NotFound`` for another's)."""
-        k = m.api_keys.c
-        scoped = tenant_id is not None
         with self._db.write() as s:
-            row = s.one(
-                ("keys.revoke", scoped),
-                lambda: m.api_keys.update()
-                .where(k.id == sa.bindparam("id"),
-                       *([k.tenant_id == sa.bindparam("tenant_id")] if scoped else []))
-                .values(revoked_at=sa.func.coalesce(k.revoked_at, sa.bindparam("now")))
-                .returning(*_PUBLIC_COLUMNS),
-                {"id": key_id, "now": now(), **({"tenant_id": tenant_id} if scoped else {})},
-            )
+            row = revoke_row(s, m.api_keys, key_id, _PUBLIC_COLUMNS, when=now(),
+                             tenant_id=tenant_id)
         if row is None:
             raise NotFound("api_key", key_id)
         return _public(row)

@@ -26,6 +26,7 @@ from .checks import require_tenant
 from .clock import now, utc
 from .errors import Invalid, NotFound
 from .keys import hash_key, insert
+from .revoking import revoke_issued, revoke_row
 from .session import Session
 from .sql import Statements
 
@@ -94,26 +95,14 @@ class OAuth:
     def revoke_client(self, pk: int, *, tenant_id: int | None = None) -> dict:
         """Revoke a client and every token issued to it."""
         c = m.oauth_clients.c
-        scoped = tenant_id is not None
         when = now()
         with self._db.write() as s:
-            row = s.one(
-                ("oauth.revoke_client", scoped),
-                lambda: m.oauth_clients.update()
-                .where(c.id == sa.bindparam("id"),
-                       *([c.tenant_id == sa.bindparam("t")] if scoped else []))
-                .values(revoked_at=sa.func.coalesce(c.revoked_at, sa.bindparam("now")))
-                .returning(*(c[n] for n in _CLIENT), c.secret_hash),
-                {"id": pk, "now": when, **({"t": tenant_id} if scoped else {})})
+            row = revoke_row(s, m.oauth_clients, pk, [*(c[n] for n in _CLIENT), c.secret_hash],
+                             when=when, tenant_id=tenant_id)
             if row is None:
                 raise NotFound("oauth_client", pk)
-            for table in (m.api_keys, m.oauth_refresh_tokens):
-                s.execute(("oauth.revoke_client_tokens", table.name),
-                          lambda t=table: t.update()
-                          .where(t.c.oauth_client_id == sa.bindparam("id"),
-                                 t.c.revoked_at.is_(None))
-                          .values(revoked_at=sa.bindparam("now")),
-                          {"id": pk, "now": when})
+            revoke_issued(s, m.api_keys.c.oauth_client_id, pk, when)
+            revoke_issued(s, m.oauth_refresh_tokens.c.oauth_client_id, pk, when)
         return _client(row)
 
     # -- grants: a consent, then a code ------------------------------------------------------
