@@ -190,11 +190,14 @@ async def form_method(scope: Scope, receive: Receive, *, limit: int,
     """The ``_method`` field of a form body (urlencoded or multipart), or None, and the
     ``receive`` the request goes on with (the body, read here, given again). Any other body is
     left unread; a form that does not parse names no method (the handler then says why)."""
-    request = Request(scope, receive)
-    mtype = media_type(request)
+    mtype = ""
+    for name, value in scope["headers"]:  # on every POST: no Headers object for a JSON body
+        if name == b"content-type":
+            mtype = value.decode("latin-1").split(";", 1)[0].strip().lower()
+            break
     if mtype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return None, receive
-    raw = await read_bytes(request, limit, timeout)
+    raw = await read_bytes(Request(scope, receive), limit, timeout)
     again = replay(raw, receive)
     if b"_method" not in raw:
         return None, again
