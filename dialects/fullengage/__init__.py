@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.contract import Contract
 from dialects.kit.listing import Listing
 from dialects.nextjs import NextjsDialect
 
@@ -17,6 +18,11 @@ class FullEngage(NextjsDialect):
     client = schemas.CLIENT
     paging = schemas.PAGING
     listing = Listing("/api/v1/clients", fixed={"sortBy": "createdAt", "sortOrder": "asc"})
+    #: How `clientgate contract` writes and reads a client here.
+    contract = Contract(
+        create="/api/v1/clients", one="/api/v1/clients/{id}", key="id", name="name",
+        body=lambda name, workspace, n: {"name": name}, rename=lambda name: {"name": name},
+        update="PATCH", delete=True, search="query")
 
 
 dialect = FullEngage()

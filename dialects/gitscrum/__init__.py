@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.contract import Contract
 from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
@@ -23,6 +24,11 @@ class GitScrum(LaravelDialect):
     errors = errors
     #: GitScrum's documentation: the three X-RateLimit headers on every response.
     throttle_headers = "always"
+    #: How `clientgate contract` writes and reads a client here.
+    contract = Contract(
+        create="/contact-companies", one="/contact-companies/{uuid}", key="uuid", name="name",
+        body=lambda name, workspace, n: {"name": name, "company_slug": workspace},
+        rename=lambda name: {"name": name}, update="PUT", scoped=True)
 
 
 dialect = GitScrum()

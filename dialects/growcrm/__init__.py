@@ -3,6 +3,7 @@ form bodies, and sub-resource actions for tags, status and the account owner."""
 
 from __future__ import annotations
 
+from dialects.kit.contract import Contract
 from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
@@ -19,6 +20,14 @@ class GrowCrm(LaravelDialect):
     paging = schemas.PAGING
     listing = Listing("/api/clients")
     errors = errors
+    #: How `clientgate contract` writes and reads a client here.
+    contract = Contract(
+        create="/api/clients", one="/api/clients/{id}", key="id", name="company_name",
+        body=lambda name, workspace, n: {
+            "client_company_name": name, "first_name": "Contract", "last_name": f"Check {n}",
+            "email": f"{name.lower().replace(' ', '-')}@contract.example"},
+        rename=lambda name: {"client_company_name": name}, update="PATCH", delete=True,
+        search="search", unknown_key="999999999999")
 
 
 dialect = GrowCrm()

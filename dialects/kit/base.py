@@ -26,6 +26,9 @@ A dialect is a ``Dialect`` subclass instance. Its attributes:
 ``listing``
     Where the clients are listed and how a list names a workspace (``kit.listing``): with
     ``client`` and ``paging``, what an import from the vendor's API reads.
+``contract``
+    How ``clientgate contract`` writes and reads a client through the dialect
+    (``kit.contract``).
 ``render(error, scope)``
     The vendor's response for a ``kit.errors.ApiError``: the only place a dialect writes an
     error body.
@@ -50,6 +53,7 @@ from starlette.types import Scope
 from core import errors as store_errors
 
 from . import errors as api
+from .contract import Contract
 from .listing import Listing
 from .paging import Paging
 from .wire import ClientObject
@@ -69,6 +73,7 @@ class Dialect:
     client: ClassVar[ClientObject]
     paging: ClassVar[Paging]
     listing: ClassVar[Listing]
+    contract: ClassVar[Contract]
     #: How rate-limit headers are written (``kit.throttle.STYLES``).
     throttle_headers: ClassVar[str] = "retry_after"
     #: A path with a trailing slash: ``exact`` (no route), ``strip`` (the same route: Laravel

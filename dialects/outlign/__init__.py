@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialects.kit.contract import Contract
 from dialects.kit.listing import Listing
 from dialects.laravel import LaravelDialect
 
@@ -18,6 +19,12 @@ class Outlign(LaravelDialect):
     paging = schemas.PAGING
     listing = Listing("/api/v1/clients", workspace_param="company_id", workspace_by="id")
     errors = errors
+    #: How `clientgate contract` writes and reads a client here.
+    contract = Contract(
+        create="/api/v1/clients", one="/api/v1/clients/{id}", key="id", name="title",
+        body=lambda name, workspace, n: {"title": name, "company_id": workspace},
+        rename=lambda name: {"title": name}, update="PUT", delete=True, search="title",
+        envelope=None, unknown_key="999999999999")
 
 
 dialect = Outlign()

@@ -3,6 +3,7 @@ errors come in the envelope of its API reference (``errors``)."""
 
 from __future__ import annotations
 
+from dialects.kit.contract import Contract
 from dialects.kit.listing import Listing
 from dialects.nextjs import NextjsDialect
 
@@ -19,6 +20,11 @@ class Talynce(NextjsDialect):
     paging = schemas.PAGING
     listing = Listing("/api/v1/clients")
     errors = Envelope(missing={"client": "Client not found"})
+    #: How `clientgate contract` writes and reads a client here.
+    contract = Contract(
+        create="/api/v1/clients", one="/api/v1/clients/{id}", key="id", name="name",
+        body=lambda name, workspace, n: {"name": name}, rename=lambda name: {"name": name},
+        update="PUT", search="search")
 
 
 dialect = Talynce()

@@ -2,7 +2,8 @@
 
 Tenants, workspaces and API keys; accounts and OAuth2 clients; client categories, client users and contacts, and custom
 fields (Grow CRM's, kept for every tenant); ``import`` and ``export`` move clients in and out
-with their ids; ``mailer`` sends the emails the store queued.
+with their ids; ``mailer`` sends the emails the store queued; ``contract`` and ``diff`` check servers
+against a dialect.
 
 Every command that prints a record takes ``--json`` for scripts. Errors are one line on stderr
 and a non-zero exit: 2 for bad arguments, 1 for anything the store or the database refused.
@@ -22,10 +23,10 @@ from core.errors import StoreError
 from core.migrate import SchemaError
 
 from ..settings import PREFIX, SettingsError
-from . import access, backup, clientdata, mail, server, signin, transfer
+from . import access, backup, clientdata, contract, mail, server, signin, transfer
 from .shared import CliError, Commands, Parser, describe
 
-GROUPS = (server, access, signin, clientdata, transfer, backup, mail)
+GROUPS = (server, access, signin, clientdata, transfer, backup, mail, contract)
 
 
 def version() -> str:
