@@ -69,13 +69,19 @@ class CurlResult:
 
 def serve(database_url: str, **settings: Any) -> Iterator[LiveServer]:
     """Serve the gateway until the generator is closed."""
+    config = Settings(database_url=database_url, key_cache_seconds=0, **settings)
+    yield from serve_asgi(create_app(config))
+
+
+def serve_asgi(app: Any) -> Iterator[LiveServer]:
+    """Serve any ASGI app (the gateway, or one wrapped around it) until the generator is
+    closed."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = Settings(database_url=database_url, port=port, key_cache_seconds=0, **settings)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning",
-                                           access_log=False, lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name=f"live-server-{port}")
     thread.start()

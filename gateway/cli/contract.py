@@ -30,11 +30,16 @@ def _token(given: str | None, env: str, flag: str) -> str:
     return token
 
 
-def _run(args: argparse.Namespace, base_url: str, token: str, workspace: str | None) -> Run:
+def _run(args: argparse.Namespace, base_url: str, token: str, workspace: str | None, *,
+         judge: bool = True) -> Run:
+    if not fuzzing.available():
+        raise CliError("contract checks need the contract extra (schemathesis): pip install "
+                       "'clientgate[contract]'")
     dialect = DIALECTS[args.dialect]
     if dialect.listing.workspace_required and workspace is None:
         raise CliError(f"{dialect.vendor} names a workspace in every call: give --workspace")
-    return Run(dialect, base_url, token, workspace=workspace, read_only=args.read_only)
+    return Run(dialect, base_url, token, workspace=workspace, read_only=args.read_only,
+               judge=judge)
 
 
 def _checks(run: Run, args: argparse.Namespace, base_url: str, token: str,
@@ -42,9 +47,6 @@ def _checks(run: Run, args: argparse.Namespace, base_url: str, token: str,
     with closing(run.checks()) as checks:  # closed on an interrupt too: the cleanup runs
         yield from checks
     if args.max_examples > 0:
-        if not fuzzing.available():
-            raise CliError("the fuzzing stage needs schemathesis: pip install "
-                           "'clientgate[contract]' (or --max-examples 0)")
         yield from fuzzing.fuzz(run.dialect, base_url, token, max_examples=args.max_examples,
                                 workspace=workspace)
 
@@ -74,10 +76,11 @@ def _collect(run: Run) -> list[Result]:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    a = _run(args, args.base_url, _token(args.token, TOKEN_ENV, "--token"), args.workspace)
+    a = _run(args, args.base_url, _token(args.token, TOKEN_ENV, "--token"), args.workspace,
+             judge=False)
     b = _run(args, args.against, _token(args.against_token, AGAINST_TOKEN_ENV,
                                         "--against-token"),
-             args.against_workspace or args.workspace)
+             args.against_workspace or args.workspace, judge=False)
     found = shapes.results(_collect(a), _collect(b), values=args.values)
     if args.json:
         for d in found:

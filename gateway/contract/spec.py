@@ -91,6 +91,6 @@ class Spec:
         if schema is None or media != "application/json":
             return []
         validator = jsonschema_rs.validator_for(
-            {**_json_schema(schema), "components": self._components})
+            {**_json_schema(schema), "components": self._components}, validate_formats=True)
         return [f"{'/'.join(map(str, e.instance_path)) or 'the body'}: {e.message}"
                 for e in validator.iter_errors(body)][:5]
