@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -23,7 +24,7 @@ from dialects.kit.base import OPENAPI_DIR, Dialect
 from dialects.kit.calls import Context
 from dialects.kit.routing import Routes
 
-from . import admin, logs
+from . import admin, docs, logs
 from .auth import Authenticator, bearer_token
 from .dispatch import Gateway
 from .execution import Executor
@@ -151,6 +152,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         *([Route("/metrics", metrics_page, methods=["GET"])] if settings.metrics else []),
         *(admin.routes(services, settings.admin_token) if settings.admin_token else []),
         Route("/openapi/{name}.yaml", openapi_spec, methods=["GET"]),
+        *(docs.routes({d.name: d.vendor for d in dialects if d.name in specs})
+          if settings.docs else []),
     ]
     stacks = {
         d.name: DialectBoundary(Routes(d.routes(), Context(d, services)), dialect=d,
@@ -172,7 +175,32 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(RequestId, observer=services.observer)])
-    return Gateway(app, stacks, services, settings.hosts)
+    gateway = Gateway(app, stacks, services, settings.hosts)
+    if settings.cors_origin_list:
+        return cors(gateway, settings.cors_origin_list)  # type: ignore[return-value]
+    return gateway
+
+
+class Cors(CORSMiddleware):
+    """The gateway behind Starlette's CORS middleware, still showing its attributes
+    (``services``, ``stacks``) as the gateway does."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)
+
+
+def cors(app: Gateway, origins: list[str]) -> Cors:
+    """CORS for browser integrations (``CLIENTGATE_CORS_ORIGINS``): preflights answered here,
+    before any dialect; credentials travel as Bearer headers, never cookies."""
+    return Cors(
+        app, allow_origins=origins, allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "Idempotency-Key",
+                       "X-Request-ID", "X-Client-Type", "X-HTTP-Method-Override"],
+        expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit",
+                        "X-RateLimit-Remaining", "X-RateLimit-Reset", "Idempotent-Replayed",
+                        "Location"],
+        max_age=600)
 
 
 def app_from_env() -> Gateway:

@@ -84,6 +84,10 @@ class Settings:
     log_format: str = "text"
     #: One log line per request, at info level.
     access_log: bool = True
+    #: Interactive API documentation at ``/docs`` (Swagger UI on each dialect's OpenAPI file).
+    docs: bool = True
+    #: Comma-separated origins a browser may call the API from (CORS), or ``*``; empty: none.
+    cors_origins: str = ""
     #: Turns the admin API (``/_admin/``) on: its bearer token, at least 16 characters.
     admin_token: str = ""
     #: Count requests and serve them at ``/metrics`` (Prometheus); off: ``/metrics`` is a 404.
@@ -153,6 +157,11 @@ class Settings:
                 raise SettingsError(f"rate_limit: {exc}") from None
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://")):
             raise SettingsError("redis_url must be a redis:// or rediss:// URL")
+        for origin in self.cors_origin_list:
+            if origin != "*" and not (origin.startswith(("http://", "https://"))
+                                      and origin.count("/") == 2):
+                raise SettingsError(f"cors_origins must be origins (https://app.example) or *, "
+                                    f"not {origin!r}")
         if self.admin_token and len(self.admin_token) < 16:
             raise SettingsError("admin_token must be at least 16 characters")
         if self.log_level not in LEVELS:
@@ -178,6 +187,10 @@ class Settings:
                 host, _, name = item.partition("=")
                 found[host.strip().lower()] = name.strip()
         return found
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def dialect_names(self) -> list[str]:
