@@ -1,5 +1,5 @@
-"""Every OpenAPI file is a valid OpenAPI 3.0 document (openapi-spec-validator), and each
-dialect's names the base URL an integration uses and only the operations it mounts."""
+"""Every OpenAPI file is a valid OpenAPI 3.0 document (openapi-spec-validator): what client
+generators, mock servers and contract tools read must parse as the standard says."""
 
 from __future__ import annotations
 
