@@ -24,6 +24,7 @@ from authlib.oauth2.rfc6749 import (
     ClientMixin,
     InvalidClientError,
     InvalidGrantError,
+    InvalidRequestError,
     OAuth2Request,
     grants,
 )
@@ -136,15 +137,30 @@ class Refresh:
         return self.row["scope"] or ""
 
 
+#: The protocol's parameters: printable ASCII only (RFC 6749, appendix A).
+PARAMETERS = frozenset({
+    "response_type", "client_id", "client_secret", "redirect_uri", "scope", "state", "code",
+    "code_verifier", "code_challenge", "code_challenge_method", "grant_type", "refresh_token"})
+
+
+def _printable(value: str) -> bool:
+    return all(" " <= c <= "~" for c in value)
+
+
 class Request(OAuth2Request):
     """A request as authlib reads one: method, URL, headers, and its parameters (the query
-    string, then the body's form fields)."""
+    string, then the body's form fields). A protocol parameter outside printable ASCII is
+    ``invalid_request`` here (authlib could not even word its error about it)."""
 
     def __init__(self, method: str, uri: str, headers: dict[str, str],
                  query: dict[str, str], form: dict[str, Any]) -> None:
         super().__init__(method, uri, headers=headers)
         self._args = query
         self._form = {k: v for k, v in form.items() if isinstance(v, str)}
+        for name, value in (*query.items(), *self._form.items()):
+            if name in PARAMETERS and not _printable(value):
+                raise InvalidRequestError(
+                    description=f"Check the `{name}` parameter: printable ASCII only")
         self.payload = BasicOAuth2Payload({**self._args, **self._form})
 
     @property

@@ -321,6 +321,17 @@ def test_bad_token_requests_are_league_errors_never_500(web, tenant, form):
     assert set(r.json()) >= {"error", "error_description", "message"}
 
 
+@pytest.mark.parametrize("field", ["response_type", "state", "client_id", "code_challenge"])
+def test_a_parameter_outside_ascii_is_invalid_request_not_a_500(web, tenant, field):
+    who = party(tenant)
+    params = {"client_id": who.client_id, "redirect_uri": REDIRECT, "response_type": "code",
+              "scope": "outlign:all", field: "v\u00e1lue\U0001f600"}
+    r = web.get(AUTHORIZE, params=params, **no_redirects(web))
+    assert (r.status_code, r.json()["error"]) == (400, "invalid_request"), r.text
+    token = web.post(TOKEN, data={"grant_type": "client_credentials\u00e1"})
+    assert (token.status_code, token.json()["error"]) == (400, "invalid_request")
+
+
 def test_oauth_over_plain_http_is_refused(client, tenant):
     """OAuth2 needs TLS; behind a proxy that ends it, uvicorn's proxy headers give the scheme."""
     r = client.post(TOKEN, data={"grant_type": "client_credentials"})
