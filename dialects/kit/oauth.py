@@ -293,8 +293,13 @@ class Server(AuthorizationServer):
 
     def check(self, request: Request) -> Any:
         """The grant an authorization request asks for, validated (``OAuth2Error`` if not):
-        its client, redirect URI, response type, scope and PKCE challenge."""
-        return self.get_consent_grant(request)
+        its client, redirect URI, response type, scope and PKCE challenge. A public client
+        must send a challenge here, as league asks (not only its verifier later)."""
+        grant = self.get_consent_grant(request)
+        if grant.client.public and not request.payload.data.get("code_challenge"):
+            raise InvalidRequestError(
+                description="Code challenge must be provided for public clients")
+        return grant
 
     def authorize(self, request: Request, account: dict | None, ticket: str) -> Answer:
         """The redirect that ends an authorization request: with a code once ``ticket``'s

@@ -32,6 +32,9 @@ INVALID_GRANT = ("The provided authorization grant (e.g., authorization code, re
                  "redirection URI used in the authorization request, or was issued to another "
                  "client.")
 
+INVALID_REQUEST = ("The request is missing a required parameter, includes an invalid parameter "
+                   "value, includes a parameter more than once, or is otherwise malformed.")
+
 
 def league(error: str, description: str, hint: str | None = None) -> dict:
     body = {"error": error, "error_description": description, "message": description}
@@ -264,9 +267,11 @@ def test_a_public_client_must_prove_itself_with_pkce(web, tenant):
     code = code_for(web, who, challenge=challenge)
     ok = web.post(TOKEN, data={**base, "code": code, "code_verifier": verifier})
     assert ok.status_code == 200, ok.text
-    code = code_for(web, who)
-    missing = web.post(TOKEN, data={**base, "code": code})
-    assert (missing.status_code, missing.json()["error"]) == (400, "invalid_request")
+    # Without a challenge the page is refused at once, as league refuses it.
+    r = web.get(authorize_url(who), **no_redirects(web))
+    assert (r.status_code, r.json()) == (400, league(
+        "invalid_request", INVALID_REQUEST,
+        "Code challenge must be provided for public clients"))
 
 
 def test_client_credentials_give_a_token_for_the_client_s_tenant(web, tenant, other_tenant):
