@@ -80,11 +80,18 @@ class Services:
         return await self.executor.in_thread(self.executor.timeout, fn, *args, **kwargs)
 
     async def sign_in_attempt(self, request: Request, dialect: str, email: str) -> None:
-        if self.limiter is None:
-            return
-        client = request.client.host if request.client else ""
-        await self.limiter.attempt(f"{client}|{email.strip().casefold()}", request.scope,
-                                   dialect)
+        if self.limiter is not None:
+            await self.limiter.attempt(_sign_in(request, email), request.scope, dialect)
+
+    async def sign_in_result(self, request: Request, email: str, succeeded: bool) -> None:
+        if self.limiter is not None:
+            await self.limiter.attempted(_sign_in(request, email), succeeded=succeeded)
+
+
+def _sign_in(request: Request, email: str) -> str:
+    """Whose sign-ins are counted together: one address from one client address."""
+    client = request.client.host if request.client else ""
+    return f"{client}|{email.strip().casefold()}"
 
 
 def mounted(settings: Settings, dialects: list[Dialect] | None = None) -> list[Dialect]:

@@ -32,9 +32,13 @@ LOG_EVERY = 10.0
 PAUSE = 5.0
 #: How long one Redis call may take before the request is served without it.
 REDIS_TIMEOUT = 0.5
-#: Sign-in attempts per address and client (Laravel's login throttle allows 5 a minute; a few
-#: more leave room for typing mistakes and retries).
+#: Failed sign-ins per address and client (Laravel's login throttle allows 5 a minute; a few
+#: more leave room for typing mistakes and retries); a success clears the count.
 SIGN_IN = limits.parse("10/minute")
+
+
+def _identity(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @functools.lru_cache(maxsize=256)
@@ -103,13 +107,13 @@ class Limiter:
             raise TooManyRequests(window.retry_after(time.time()))
 
     async def attempt(self, identity: str, scope: dict[str, Any], dialect: str) -> None:
-        """Count a sign-in attempt of ``identity`` (client address and email), whatever limits
-        keys have: ``TooManyRequests`` past ``SIGN_IN``."""
+        """Before a sign-in of ``identity`` (client address and email): ``TooManyRequests``
+        once ``SIGN_IN`` failures were counted in the window, as Laravel's login throttle."""
         if self._paused_until and time.monotonic() < self._paused_until:
             return
-        key = hashlib.sha256(identity.encode()).hexdigest()
+        key = _identity(identity)
         try:
-            if await self._strategy.hit(SIGN_IN, "sign-in", key):
+            if await self._strategy.test(SIGN_IN, "sign-in", key):
                 return
             stats = await self._strategy.get_window_stats(SIGN_IN, "sign-in", key)
         except Exception as exc:
@@ -120,6 +124,19 @@ class Limiter:
         if self._metrics is not None:
             self._metrics.rate_limited.labels(dialect).inc()
         raise TooManyRequests(window.retry_after(time.time()))
+
+    async def attempted(self, identity: str, *, succeeded: bool) -> None:
+        """After a sign-in: a failure is counted, a success clears the count."""
+        if self._paused_until and time.monotonic() < self._paused_until:
+            return
+        key = _identity(identity)
+        try:
+            if succeeded:
+                await self._strategy.clear(SIGN_IN, "sign-in", key)
+            else:
+                await self._strategy.hit(SIGN_IN, "sign-in", key)
+        except Exception as exc:
+            self._failed(exc)
 
     def _failed(self, exc: Exception) -> None:
         if self._metrics is not None:

@@ -46,6 +46,7 @@ async def login(call: Call) -> Response:
     store = call.store
     slow = services.run_in_thread  # argon2 takes tens of milliseconds: never on the loop
     account = await slow(store.accounts.authenticate, given["email"], given["password"])
+    await services.sign_in_result(call.request, given["email"], account is not None)
     if account is None:
         # The documented body, with the error_code every GitScrum error carries here.
         return JSON({"message": WRONG, "error_code": "INVALID_CREDENTIALS"}, status_code=404)

@@ -51,9 +51,12 @@ class Services(Protocol):
         ...
 
     async def sign_in_attempt(self, request: Request, dialect: str, email: str) -> None:
-        """Count an attempt to sign in as ``email`` from the request's client:
-        ``errors.TooManyRequests`` once there were too many (a password cannot be guessed
-        faster than that)."""
+        """Before a sign-in as ``email`` from the request's client: ``errors.TooManyRequests``
+        once too many failed (a password cannot be guessed faster than that)."""
+        ...
+
+    async def sign_in_result(self, request: Request, email: str, succeeded: bool) -> None:
+        """After it: a failure is counted, a success clears the count."""
         ...
 
 

@@ -100,6 +100,7 @@ async def authorize(call: Call) -> Response:
     services = call.context.services
     await services.sign_in_attempt(call.request, call.dialect.name, email)
     account = await services.run_in_thread(call.store.accounts.authenticate, email, password)
+    await services.sign_in_result(call.request, email, account is not None)
     if account is None:
         return sign_in(action(call), grant.client.name, params, WRONG)
     ticket = await services.run_in_thread(

@@ -117,3 +117,15 @@ def expiry_of(tenant, who) -> datetime:
         value = conn.execute(sa.select(m.api_keys.c.expires_at)
                              .where(m.api_keys.c.account_id == who["id"])).scalar_one()
     return utc(value)
+
+
+def test_a_successful_login_clears_the_failures(client, tenant):
+    """Failures are counted, as Laravel's login throttle counts them; a success clears them."""
+    who = account(tenant)
+    wrong = {"email": who["email"], "password": "guess"}
+    assert [client.post(LOGIN, json=wrong, headers=API).status_code
+            for _ in range(9)] == [404] * 9
+    right = client.post(LOGIN, json={"email": who["email"], "password": PASSWORD}, headers=API)
+    assert right.status_code == 200
+    assert [client.post(LOGIN, json=wrong, headers=API).status_code
+            for _ in range(11)] == [404] * 10 + [429]
