@@ -187,23 +187,28 @@ def replay(raw: bytes, then: Receive | None = None) -> Receive:
 
 async def form_method(scope: Scope, receive: Receive, *, limit: int,
                       timeout: float) -> tuple[str | None, Receive]:
-    """The ``_method`` field of a form body (urlencoded or multipart), or None, and the
-    ``receive`` the request goes on with (the body, read here, given again). Any other body is
-    left unread; a form that does not parse names no method (the handler then says why)."""
+    """The ``_method`` field of a form or JSON body, or None, and the ``receive`` the request
+    goes on with (the body, read here, given again). Any other body is left unread; a body
+    that does not parse names no method (the handler then says why)."""
     mtype = ""
     for name, value in scope["headers"]:  # on every POST: no Headers object for a JSON body
         if name == b"content-type":
             mtype = value.decode("latin-1").split(";", 1)[0].strip().lower()
             break
-    if mtype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    json = is_json(mtype)
+    if not json and mtype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return None, receive
     raw = await read_bytes(Request(scope, receive), limit, timeout)
     again = replay(raw, receive)
     if b"_method" not in raw:
         return None, again
     try:
-        fields = (parse_form(raw) if mtype == "application/x-www-form-urlencoded"
-                  else await parse_multipart(scope, raw))
+        if json:  # Laravel's input is the JSON body then (Request::createFromBase)
+            fields = _object_or_nothing(raw)
+        elif mtype == "application/x-www-form-urlencoded":
+            fields = parse_form(raw)
+        else:
+            fields = await parse_multipart(scope, raw)
     except BadRequest:
         return None, again
     method = fields.get("_method")

@@ -85,7 +85,7 @@ class Routes:
     What the vendor's framework does before routing is the dialect's to say (``kit.base``):
     a trailing slash is trimmed (Laravel) or redirected with 308 (Next.js); an ``OPTIONS`` the
     route has no handler for is answered with ``Allow`` (Laravel 200, Next.js 204); a POST
-    with ``X-HTTP-Method-Override``, or ``_method`` in its form body or query string, is the PUT,
+    with ``X-HTTP-Method-Override``, or ``_method`` in its body or query string, is the PUT,
     PATCH or DELETE it names (Laravel).
     """
 
@@ -139,8 +139,8 @@ class Routes:
     async def _spoof(self, scope: Scope, receive: Receive) -> Receive:
         """A POST's spoofed method, as Symfony's ``Request::getMethod`` reads it with the
         parameter override Laravel enables: ``X-HTTP-Method-Override``, else ``_method`` in a
-        form body (which is read here, and given again to the handler), else ``_method`` in the
-        query string. PUT, PATCH and DELETE are taken; anything else leaves the POST."""
+        form or JSON body (which is read here, and given again to the handler), else ``_method``
+        in the query string. PUT, PATCH and DELETE are taken; anything else leaves the POST."""
         method = (_header(scope, b"x-http-method-override") or "").strip() or None
         if method is None:
             services = self.context.services

@@ -106,6 +106,17 @@ def test_method_in_a_multipart_body_as_php_clients_send_an_update(client, tenant
     assert client.get(url, headers=tenant.headers).json()["data"]["company_name"] == "After"
 
 
+def test_method_in_a_json_body_as_laravel_reads_its_input(client, tenant):
+    made = outlign_client(client, tenant)
+    url = f"/outlign/api/v1/clients/{made['id']}"
+    r = client.post(url, json={"_method": "PUT", "title": "By JSON"}, headers=tenant.headers)
+    assert r.status_code == 200 and r.json()["title"] == "By JSON"
+    # A JSON create without it is a create, its body read once.
+    created = client.post("/outlign/api/v1/clients", headers=tenant.headers,
+                          json={"title": "Plain create", "company_id": tenant.workspace["id"]})
+    assert created.status_code == 201 and created.json()["title"] == "Plain create"
+
+
 def test_method_in_the_query_string_and_the_header_first(client, tenant):
     made = outlign_client(client, tenant)
     url = f"/outlign/api/v1/clients/{made['id']}"
