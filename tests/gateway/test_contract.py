@@ -267,3 +267,21 @@ def test_diff_names_exactly_the_planted_difference(broken_servers, live_server, 
     assert found_, "the planted difference was not seen"
     assert {d.where.rsplit(".", 1)[-1] for d in found_} == fields
     assert {(d.a, d.b) for d in found_} == kinds
+
+
+def test_an_interrupted_run_still_deletes_what_it_made(live_server, store):  # noqa: F811
+    """Stopping a run (an interrupt closes its checks, as ``clientgate contract`` does on
+    Ctrl-C) deletes the records it had made."""
+    kit = make_tenant(store, "contract-interrupted")
+    run = Run(DIALECTS["outlign"], f"{live_server.url}/outlign", kit.key,
+              workspace=workspace_of("outlign", kit))
+    checks = run.checks()
+    try:
+        for result in checks:
+            if result.name == "create":
+                break
+        assert count_clients(store, kit.id) == 1
+    finally:
+        checks.close()
+        run.close()
+    assert count_clients(store, kit.id) == 0 and run.left_behind() == []
