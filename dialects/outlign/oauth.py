@@ -109,7 +109,7 @@ async def authorize(call: Call) -> Response:
         code_challenge_method=params.get("code_challenge_method"))
     scopes = (params.get("scope") or "").split()
     return approval(action(call), grant.client.name, account["email"], scopes, ticket,
-                           params.get("state"))
+                    params.get("state"))
 
 
 @public
