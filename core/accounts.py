@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import models as m
-from .checks import require_tenant
+from .checks import check_name, require_tenant
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
 from .keys import insert
@@ -45,8 +45,10 @@ class Accounts:
         if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
             raise Invalid.one("password", "invalid")
         address = email_key(email.strip()) if isinstance(email, str) else ""
-        if "@" not in address or len(address) > m.EMAIL_MAX:
+        if "@" not in address or len(address) > m.EMAIL_MAX or "\x00" in address:
             raise Invalid.one("email", "invalid")
+        if name is not None:
+            name = check_name(name)
         row = {"tenant_id": tenant_id, "workspace_id": workspace_id, "email": address,
                "name": name, "password_hash": _hasher.hash(password), "created_at": now()}
         with self._db.write() as s:

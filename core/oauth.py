@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import models as m
-from .checks import require_tenant
+from .checks import check_name, require_tenant
 from .clock import now, utc
 from .errors import Invalid, NotFound
 from .keys import hash_key, insert
@@ -56,12 +56,11 @@ class OAuth:
                       public: bool = False) -> tuple[dict, str | None]:
         """A new client of the tenant: its record (``client_id`` included) and its secret,
         shown once (None for a public client, which proves itself with PKCE only)."""
-        if not isinstance(name, str) or not name.strip() or len(name) > m.NAME_MAX:
-            raise Invalid.one("name", "invalid")
+        name = check_name(name)
         if not uris or any(not _absolute(uri) for uri in uris):
             raise Invalid.one("redirect_uri", "invalid")
         secret = None if public else _secret()
-        row = {"tenant_id": tenant_id, "client_id": secrets.token_hex(16), "name": name.strip(),
+        row = {"tenant_id": tenant_id, "client_id": secrets.token_hex(16), "name": name,
                "secret_hash": None if secret is None else hash_key(secret),
                "redirect_uris": "\n".join(uris), "created_at": now()}
         with self._db.write() as s:
@@ -270,7 +269,7 @@ def _revoke_family(s: Session, family: int, when: datetime) -> None:
 
 def _absolute(uri: Any) -> bool:
     return (isinstance(uri, str) and 0 < len(uri) <= REDIRECT_URI_MAX and "\n" not in uri
-            and "#" not in uri and "://" in uri and " " not in uri)
+            and "#" not in uri and "://" in uri and " " not in uri and "\x00" not in uri)
 
 
 def _client(row: dict) -> dict:

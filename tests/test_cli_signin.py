@@ -7,8 +7,10 @@ import io
 import json
 import uuid
 
+import pytest
 from starlette.testclient import TestClient
 
+from core.errors import Invalid
 from tests.conftest import make_tenant
 
 
@@ -98,3 +100,17 @@ def test_tokens_are_not_listed_as_keys(capsys, monkeypatch, database_url, store,
     code, keys, _ = run(capsys, monkeypatch, database_url, "keys", "list", "--tenant", kit.name,
                         "--json")
     assert [k["name"] for k in keys] == ["tests", "limited"]
+
+
+def test_what_the_database_cannot_hold_is_refused_as_invalid(store):
+    """A NUL character (PostgreSQL cannot store one), a blank name: refused, nothing written."""
+    kit = make_tenant(store, "signin-invalid")
+    for email, name in (("a\x00b@example.com", None), ("ok@example.com", "Nul\x00name"),
+                        ("ok2@example.com", "   ")):
+        with pytest.raises(Invalid):
+            store.accounts.create(kit.id, email, "long enough pw", name=name)
+    for name, uri in (("Nul\x00", "https://x.example/cb"), ("Fine", "https://x.example/\x00"),
+                      (" ", "https://x.example/cb")):
+        with pytest.raises(Invalid):
+            store.oauth.create_client(kit.id, name, [uri])
+    assert store.accounts.list(kit.id) == [] and store.oauth.clients(kit.id) == []
