@@ -129,3 +129,11 @@ def test_a_successful_login_clears_the_failures(client, tenant):
     assert right.status_code == 200
     assert [client.post(LOGIN, json=wrong, headers=API).status_code
             for _ in range(11)] == [404] * 10 + [429]
+
+
+@pytest.mark.parametrize("body", [{"email": "a\x00b@example.com", "password": "x"},
+                                  {"email": "a@example.com", "password": "p\x00w"},
+                                  {"email": "\U0001f600" * 300, "password": "x"}])
+def test_odd_credentials_are_a_wrong_login_never_a_500(client, body):
+    r = client.post(LOGIN, json=body, headers=API)
+    assert r.status_code in (404, 422), r.text

@@ -149,6 +149,14 @@ def test_a_wrong_password_shows_the_page_again_and_grants_nothing(web, tenant):
     assert page.headers["cache-control"] == "no-store"
 
 
+@pytest.mark.parametrize("email", ["nul\x00@example.com", "x" * 5000, ""])
+def test_an_odd_address_is_a_wrong_sign_in_never_a_500(web, tenant, email):
+    who = party(tenant)
+    r = web.post(AUTHORIZE, data={**query(authorize_url(who)), "email": email,
+                                  "password": PASSWORD})
+    assert r.status_code == 200 and "These credentials do not match our records." in r.text
+
+
 def test_sign_in_attempts_are_limited(web, tenant):
     who = party(tenant)
     answers = [web.post(AUTHORIZE, data={**query(authorize_url(who)), "email": who.email,
