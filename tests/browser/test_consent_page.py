@@ -1,14 +1,17 @@
 """Outlign's authorization page in a real browser (headless chromium), on both backends: a
 person signs in, then approves or denies the client, and the browser lands on the client's
 redirect URI with a code (which the client exchanges for a working token) or with
-``access_denied``. The client's site is played by the browser's own request routing."""
+``access_denied``; a redirect URI the client did not register never reaches the page; the
+browser's code works once; its token stops at its expiry. The client's site is played by the
+browser's own request routing."""
 
 from __future__ import annotations
 
 import pytest
 import requests
 
-from tests.dialects.outlign.oauth import PASSWORD, REDIRECT, party, query
+from core import models as m
+from tests.dialects.outlign.oauth import PASSWORD, REDIRECT, expire, party, query
 
 pytestmark = pytest.mark.browser
 
@@ -80,3 +83,55 @@ def test_a_wrong_password_stays_on_the_page(live_server, tenant, page):
     page.wait_for_selector("text=These credentials do not match our records.")
     assert page.locator("text=Authorization Request").count() == 0
     assert seen == []
+
+
+def test_a_redirect_uri_not_registered_never_reaches_the_page(live_server, tenant, page):
+    who = party(tenant)
+    seen = landed(page)
+    url = requests.Request("GET", f"{live_server.url}/outlign/oauth/authorize", params={
+        "client_id": who.client_id, "redirect_uri": "https://client.example/elsewhere",
+        "response_type": "code", "state": "s"}).prepare().url
+    answer = page.goto(url)
+    assert answer.status == 401
+    assert '"error":"invalid_client"' in page.content().replace(" ", "")
+    assert page.locator("#password").count() == 0 and seen == []
+
+
+def test_a_code_from_the_browser_is_used_once_and_its_token_expires(live_server, tenant, page):
+    who = party(tenant)
+    seen = landed(page)
+    page.goto(authorize_url(live_server.url, who, "once"))
+    sign_in(page, who.email, PASSWORD)
+    page.click('button:has-text("Authorize")')
+    page.wait_for_selector("text=back at the client")
+    exchange = {"grant_type": "authorization_code", "code": query(seen[0])["code"],
+                "redirect_uri": REDIRECT, "client_id": who.client_id,
+                "client_secret": who.client_secret}
+    first = requests.post(f"{live_server.url}/outlign/oauth/token", data=exchange)
+    assert first.status_code == 200, first.text
+    replay = requests.post(f"{live_server.url}/outlign/oauth/token", data=exchange)
+    assert (replay.status_code, replay.json()["hint"]) == (
+        400, "Authorization code has been revoked")
+    # The replay revoked what the code gave: the token is refused as an expired one would be.
+    api = requests.get(f"{live_server.url}/outlign/api/v1/clients",
+                       headers={"Authorization": f"Bearer {first.json()['access_token']}"})
+    assert (api.status_code, api.json()) == (401, {"message": "Unauthenticated."})
+
+
+def test_an_expired_token_from_the_browser_is_refused(live_server, tenant, page):
+    who = party(tenant)
+    seen = landed(page)
+    page.goto(authorize_url(live_server.url, who, "late"))
+    sign_in(page, who.email, PASSWORD)
+    page.click('button:has-text("Authorize")')
+    page.wait_for_selector("text=back at the client")
+    token = requests.post(f"{live_server.url}/outlign/oauth/token", data={
+        "grant_type": "authorization_code", "code": query(seen[0])["code"],
+        "redirect_uri": REDIRECT, "client_id": who.client_id,
+        "client_secret": who.client_secret}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{live_server.url}/outlign/api/v1/clients",
+                        headers=headers).status_code == 200
+    expire(tenant.store, m.api_keys, m.api_keys.c.oauth_client_id == who.client["id"])
+    api = requests.get(f"{live_server.url}/outlign/api/v1/clients", headers=headers)
+    assert (api.status_code, api.json()) == (401, {"message": "Unauthenticated."})

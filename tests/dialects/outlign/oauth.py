@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+
+from core.clock import now
 
 REDIRECT = "https://client.example/callback"
 PASSWORD = "correct horse battery staple"
@@ -68,3 +71,11 @@ def no_redirects(http: Any) -> dict[str, bool]:
     if isinstance(http, requests.Session):
         return {"allow_redirects": False}
     return {"follow_redirects": False}
+
+
+def expire(store: Any, table: Any, where: Any) -> None:
+    """Time passing: the rows of ``table`` that ``where`` picks reach their expiry."""
+    with store.db.write() as s:
+        s.raw.execute(table.update().where(where).values(expires_at=now() - timedelta(seconds=1))
+                      .compile(dialect=store.engine.dialect,
+                               compile_kwargs={"literal_binds": True}).string)

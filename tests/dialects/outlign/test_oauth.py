@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import timedelta
 
 import pytest
 import requests
@@ -17,11 +16,10 @@ from authlib.integrations.requests_client import OAuth2Session
 from starlette.testclient import TestClient
 
 from core import models as m
-from core.clock import now
 from core.scope import Scope
 from tests.live import live_server  # noqa: F401  (a fixture)
 
-from .oauth import PASSWORD, REDIRECT, approve, no_redirects, party, query
+from .oauth import PASSWORD, REDIRECT, approve, expire, no_redirects, party, query
 
 TOKEN = "/outlign/oauth/token"
 AUTHORIZE = "/outlign/oauth/authorize"
@@ -237,7 +235,7 @@ def test_a_code_is_bound_to_its_client_and_redirect_uri(web, tenant):
 def test_an_expired_code_is_refused(web, tenant):
     who = party(tenant)
     code = code_for(web, who)
-    age(tenant.store, m.oauth_grants, m.oauth_grants.c.oauth_client_id == who.client["id"])
+    expire(tenant.store, m.oauth_grants, m.oauth_grants.c.oauth_client_id == who.client["id"])
     r = exchange(web, who, code)
     assert r.json()["hint"] == "Authorization code has expired"
 
@@ -246,7 +244,7 @@ def test_an_expired_access_token_is_outlign_s_401(web, tenant):
     who = party(tenant)
     token = exchange(web, who, code_for(web, who)).json()
     assert web.get(CLIENTS, headers=bearer(token["access_token"])).status_code == 200
-    age(tenant.store, m.api_keys, m.api_keys.c.oauth_client_id == who.client["id"])
+    expire(tenant.store, m.api_keys, m.api_keys.c.oauth_client_id == who.client["id"])
     r = web.get(CLIENTS, headers=bearer(token["access_token"]))
     assert (r.status_code, r.json()) == (401, UNAUTHENTICATED)
 
@@ -352,14 +350,6 @@ def test_oauth_over_plain_http_is_refused(client, tenant):
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def age(store, table, where) -> None:
-    """Move a row's expiry into the past, as time passing would."""
-    with store.db.write() as s:
-        s.raw.execute(table.update().where(where).values(expires_at=now() - timedelta(seconds=1))
-                      .compile(dialect=store.engine.dialect,
-                               compile_kwargs={"literal_binds": True}).string)
 
 
 def count(store, table, client_pk: int) -> int:
