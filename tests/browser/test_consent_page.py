@@ -40,6 +40,28 @@ def sign_in(page, email: str, password: str) -> None:
     page.click('button:has-text("Sign in")')
 
 
+def authorized(page, base: str, who, state: str) -> str:
+    """A person signs in and Authorizes in the browser: the code the client's site received."""
+    seen = landed(page)
+    page.goto(authorize_url(base, who, state))
+    sign_in(page, who.email, PASSWORD)
+    page.click('button:has-text("Authorize")')
+    page.wait_for_selector("text=back at the client")
+    (url,) = seen
+    return query(url)["code"]
+
+
+def exchange(base: str, who, code: str) -> requests.Response:
+    return requests.post(f"{base}/outlign/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+        "client_id": who.client_id, "client_secret": who.client_secret})
+
+
+def clients(base: str, token: str) -> requests.Response:
+    return requests.get(f"{base}/outlign/api/v1/clients",
+                        headers={"Authorization": f"Bearer {token}"})
+
+
 def test_sign_in_and_authorize_give_the_client_a_working_code(live_server, tenant, page):
     who = party(tenant)
     seen = landed(page)
@@ -54,13 +76,9 @@ def test_sign_in_and_authorize_give_the_client_a_working_code(live_server, tenan
     (url,) = seen
     back = query(url)
     assert url.startswith(REDIRECT + "?") and back["state"] == "st-42"
-    token = requests.post(f"{live_server.url}/outlign/oauth/token", data={
-        "grant_type": "authorization_code", "code": back["code"], "redirect_uri": REDIRECT,
-        "client_id": who.client_id, "client_secret": who.client_secret})
+    token = exchange(live_server.url, who, back["code"])
     assert token.status_code == 200, token.text
-    api = requests.get(f"{live_server.url}/outlign/api/v1/clients",
-                       headers={"Authorization": f"Bearer {token.json()['access_token']}"})
-    assert api.status_code == 200
+    assert clients(live_server.url, token.json()["access_token"]).status_code == 200
 
 
 def test_cancel_sends_access_denied(live_server, tenant, page):
@@ -97,41 +115,24 @@ def test_a_redirect_uri_not_registered_never_reaches_the_page(live_server, tenan
     assert page.locator("#password").count() == 0 and seen == []
 
 
-def test_a_code_from_the_browser_is_used_once_and_its_token_expires(live_server, tenant, page):
+def test_a_code_from_the_browser_is_used_once(live_server, tenant, page):
     who = party(tenant)
-    seen = landed(page)
-    page.goto(authorize_url(live_server.url, who, "once"))
-    sign_in(page, who.email, PASSWORD)
-    page.click('button:has-text("Authorize")')
-    page.wait_for_selector("text=back at the client")
-    exchange = {"grant_type": "authorization_code", "code": query(seen[0])["code"],
-                "redirect_uri": REDIRECT, "client_id": who.client_id,
-                "client_secret": who.client_secret}
-    first = requests.post(f"{live_server.url}/outlign/oauth/token", data=exchange)
+    code = authorized(page, live_server.url, who, "once")
+    first = exchange(live_server.url, who, code)
     assert first.status_code == 200, first.text
-    replay = requests.post(f"{live_server.url}/outlign/oauth/token", data=exchange)
+    replay = exchange(live_server.url, who, code)
     assert (replay.status_code, replay.json()["hint"]) == (
         400, "Authorization code has been revoked")
-    # The replay revoked what the code gave: the token is refused as an expired one would be.
-    api = requests.get(f"{live_server.url}/outlign/api/v1/clients",
-                       headers={"Authorization": f"Bearer {first.json()['access_token']}"})
+    # The replay revoked what the code gave.
+    api = clients(live_server.url, first.json()["access_token"])
     assert (api.status_code, api.json()) == (401, {"message": "Unauthenticated."})
 
 
 def test_an_expired_token_from_the_browser_is_refused(live_server, tenant, page):
     who = party(tenant)
-    seen = landed(page)
-    page.goto(authorize_url(live_server.url, who, "late"))
-    sign_in(page, who.email, PASSWORD)
-    page.click('button:has-text("Authorize")')
-    page.wait_for_selector("text=back at the client")
-    token = requests.post(f"{live_server.url}/outlign/oauth/token", data={
-        "grant_type": "authorization_code", "code": query(seen[0])["code"],
-        "redirect_uri": REDIRECT, "client_id": who.client_id,
-        "client_secret": who.client_secret}).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    assert requests.get(f"{live_server.url}/outlign/api/v1/clients",
-                        headers=headers).status_code == 200
+    token = exchange(live_server.url, who,
+                     authorized(page, live_server.url, who, "late")).json()["access_token"]
+    assert clients(live_server.url, token).status_code == 200
     expire(tenant.store, m.api_keys, m.api_keys.c.oauth_client_id == who.client["id"])
-    api = requests.get(f"{live_server.url}/outlign/api/v1/clients", headers=headers)
+    api = clients(live_server.url, token)
     assert (api.status_code, api.json()) == (401, {"message": "Unauthenticated."})
