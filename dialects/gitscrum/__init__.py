@@ -28,7 +28,7 @@ class GitScrum(LaravelDialect):
     contract = Contract(
         create="/contact-companies", one="/contact-companies/{uuid}", key="uuid", name="name",
         body=lambda name, workspace, n: {"name": name, "company_slug": workspace},
-        rename=lambda name: {"name": name}, update="PUT", scoped=True)
+        rename=lambda name: {"name": name}, update="PUT")
 
 
 dialect = GitScrum()

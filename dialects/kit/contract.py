@@ -37,8 +37,6 @@ class Contract:
     envelope: str | None = "data"
     #: A key that names no client (of the key's kind: an integer or a uuid).
     unknown_key: str = "00000000-0000-4000-8000-000000000000"
-    #: Whether every request names the workspace in its query (``listing.workspace_param``).
-    scoped: bool = False
 
     def one_of(self, body: Any) -> Any:
         """The client object in a single-client answer."""

@@ -140,8 +140,10 @@ class Run:
         return exchange
 
     def _scoped(self) -> dict[str, Any]:
-        param = self.dialect.listing.workspace_param
-        if self.contract.scoped and param and self.workspace is not None:
+        """The workspace, on every request of a dialect whose every call names one."""
+        listing = self.dialect.listing
+        param = listing.workspace_param
+        if listing.workspace_required and param and self.workspace is not None:
             return {param: self.workspace}
         return {}
 
