@@ -18,6 +18,9 @@ from tests.conftest import make_tenant
 def dialect_schema(request: pytest.FixtureRequest, app, store):
     kit = make_tenant(store, f"schemathesis-{request.param}")
     schema = schemathesis.openapi.from_asgi(f"/openapi/{request.param}.yaml", app)
+    # Over https, as a deployment is: OAuth2's endpoints then take the generated requests
+    # themselves, not only refuse plain HTTP (insecure_transport).
+    schema.config.update(base_url=f"https://testserver/{request.param}")
 
     # The key as an auth provider, not a fixed header: schemathesis then knows the credentials
     # are the test's own (and probes without them), whatever other headers a case generates.
