@@ -112,7 +112,7 @@ def register(commands: Commands) -> None:
     p = commands.command(
         "contract", cmd_contract,
         "check a server against a dialect: named checks, then bounded fuzzing; exit 0 only "
-        "when every check passed")
+        "when every check passed", database=False)
     _common(p)
     p.add_argument("--max-examples", dest="max_examples", type=int, default=25, metavar="N",
                    help="generated requests per safe operation in the fuzzing stage "
@@ -121,7 +121,7 @@ def register(commands: Commands) -> None:
     p = commands.command(
         "diff", cmd_diff,
         "run the same checks against two servers and name every difference in status, "
-        "content type and body shape; exit 0 only when there is none")
+        "content type and body shape; exit 0 only when there is none", database=False)
     _common(p)
     p.add_argument("--against", required=True, metavar="URL", help="the other server")
     p.add_argument("--against-token", dest="against_token",

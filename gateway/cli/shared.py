@@ -37,12 +37,14 @@ class Commands:
         self.sub = sub
 
     def command(self, name: str, fn: Command, help: str, *, json_flag: bool = True,
-                tenant: bool | None = None) -> argparse.ArgumentParser:
-        """A subcommand; ``tenant``: it takes ``--tenant`` (required when True). Every
-        subcommand takes ``--database-url`` too, after its name as well as before it."""
+                tenant: bool | None = None, database: bool = True) -> argparse.ArgumentParser:
+        """A subcommand; ``tenant``: it takes ``--tenant`` (required when True). A subcommand
+        that uses the database (``database``) takes ``--database-url`` too, after its name as
+        well as before it."""
         p = self.sub.add_parser(name, help=help, description=help)
-        p.add_argument("--database-url", dest="database_url", default=argparse.SUPPRESS,
-                       help="database URL (overrides the one before the command)")
+        if database:
+            p.add_argument("--database-url", dest="database_url", default=argparse.SUPPRESS,
+                           help="database URL (overrides the one before the command)")
         if json_flag:
             p.add_argument("--json", action="store_true", help="print JSON")
         if tenant is not None:
