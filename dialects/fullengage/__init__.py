@@ -13,6 +13,7 @@ class FullEngage(NextjsDialect):
     name = "fullengage"
     vendor = "Full Engage"
     seed = "001_c577b2d6b0936b45.txt"
+    base = "/api/v1"
     field_names = {"search": "query"}
     route_table = routes.ROUTES
     client = schemas.CLIENT
@@ -20,7 +21,7 @@ class FullEngage(NextjsDialect):
     listing = Listing("/api/v1/clients", fixed={"sortBy": "createdAt", "sortOrder": "asc"})
     #: How `clientgate contract` writes and reads a client here.
     contract = Contract(
-        create="/api/v1/clients", one="/api/v1/clients/{id}", key="id", name="name",
+        create="/clients", one="/clients/{id}", key="id", name="name",
         body=lambda name, workspace, n: {"name": name}, rename=lambda name: {"name": name},
         update="PATCH", delete=True, search="query")
 

@@ -14,6 +14,7 @@ class GrowCrm(LaravelDialect):
     name = "growcrm"
     vendor = "Grow CRM"
     seed = "003_57fddd3cdb648da5.txt"
+    base = "/api"
     field_names = schemas.FIELD_NAMES
     route_table = routes.ROUTES
     client = schemas.CLIENT
@@ -22,7 +23,7 @@ class GrowCrm(LaravelDialect):
     errors = errors
     #: How `clientgate contract` writes and reads a client here.
     contract = Contract(
-        create="/api/clients", one="/api/clients/{id}", key="id", name="company_name",
+        create="/clients", one="/clients/{id}", key="id", name="company_name",
         body=lambda name, workspace, n: {
             "client_company_name": name, "first_name": "Contract", "last_name": f"Check {n}",
             "email": f"{name.lower().replace(' ', '-')}@contract.example"},

@@ -59,6 +59,9 @@ from .paging import Paging
 from .wire import ClientObject
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
+#: schemathesis' configuration for the OpenAPI files: what a schema cannot say (a request refused
+#: for the server's state) is stated there, per operation, with the reason.
+SCHEMATHESIS_CONFIG = OPENAPI_DIR / "schemathesis.toml"
 
 
 class Dialect:
@@ -74,6 +77,11 @@ class Dialect:
     paging: ClassVar[Paging]
     listing: ClassVar[Listing]
     contract: ClassVar[Contract]
+    #: The vendor's base URL below the host, as its documentation gives it: ``/api/v1`` for
+    #: Full Engage (its integrations keep ``.../api/v1`` in ``BASE_URL``), empty for a vendor
+    #: that documents its paths from the host. The OpenAPI file's ``servers`` is the mount and
+    #: this; its paths are written from there.
+    base: ClassVar[str] = ""
     #: How rate-limit headers are written (``kit.throttle.STYLES``).
     throttle_headers: ClassVar[str] = "retry_after"
     #: A path with a trailing slash: ``exact`` (no route), ``strip`` (the same route: Laravel
@@ -101,6 +109,18 @@ class Dialect:
     @property
     def spec_path(self) -> Path:
         return OPENAPI_DIR / f"{self.name}.yaml"
+
+    def api_url(self, url: str) -> str:
+        """``url`` as the integration's base URL (the OpenAPI file's ``servers``), given either
+        that or the vendor's root (``https://your-app.com`` becomes ``.../api/v1``)."""
+        url = url.rstrip("/")
+        return url if url.endswith(self.base) else url + self.base
+
+    def root_url(self, url: str) -> str:
+        """``url`` as the vendor's root (routes are written from there), given either that or
+        the integration's base URL."""
+        url = url.rstrip("/")
+        return url.removesuffix(self.base) if self.base else url
 
     def error_response(self, exc: Exception, scope: Scope) -> Response:
         error = self.translate(exc)

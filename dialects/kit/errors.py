@@ -8,7 +8,7 @@
      +-- NotFound             404  no such route or resource in the caller's scope
      +-- MethodNotAllowed     405
      +-- RequestTimeout       408  the body did not arrive within its time
-     +-- Conflict             409  the same request is already being processed
+     +-- Conflict             409  an Idempotency-Key still in use, or used for another request
      +-- PayloadTooLarge      413
      +-- UnsupportedMediaType 415
      +-- TooManyRequests      429  the key's rate limit is spent; ``retry_after`` says for how long

@@ -2,9 +2,11 @@
 printable ASCII characters) that is retried gets the first response, status and body, with
 ``Idempotent-Replayed: true``, instead of creating again (``core.idempotency``).
 
-The same key with a different request (another route, query or body) is a 400, and a retry
-while the first request still runs is a 409, each in the dialect's own error body. Only a
-successful (2xx) response is kept: after a refusal or an error the key is free again.
+The same key with a different request (another route, query or body) and a retry while the
+first request still runs are each a 409, in the dialect's own error body: both conflict with
+the state of the key, not with the request's form (a request that is well formed on its own is
+never a 400 here). Only a successful (2xx) response is kept: after a refusal or an error the
+key is free again.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def idempotent(handler: Handler) -> Handler:
             claim = await call.run(ledger.begin, call.scope.tenant_id, key,
                                    fingerprint(call, await call.body()))
         except KeyReused:
-            raise BadRequest(REUSED) from None
+            raise Conflict(REUSED) from None
         except KeyInUse:
             raise Conflict(IN_PROGRESS) from None
         if isinstance(claim, Replay):

@@ -147,6 +147,12 @@ def _printable(value: str) -> bool:
     return all(" " <= c <= "~" for c in value)
 
 
+def _describable(value: str) -> str:
+    """``value`` as an error description may quote it: RFC 6749 leaves ``"`` and ``\\`` out of
+    descriptions, and authlib raises (a 500) on a description holding either."""
+    return value.replace('"', "'").replace("\\", "/")
+
+
 class Request(OAuth2Request):
     """A request as authlib reads one: method, URL, headers, and its parameters (the query
     string, then the body's form fields). A protocol parameter outside printable ASCII is
@@ -161,7 +167,12 @@ class Request(OAuth2Request):
             if name in PARAMETERS and not _printable(value):
                 raise InvalidRequestError(
                     description=f"Check the `{name}` parameter: printable ASCII only")
-        self.payload = BasicOAuth2Payload({**self._args, **self._form})
+        params = {**self._args, **self._form}
+        # authlib quotes an unsupported response type in its error's description; no supported
+        # one holds a " or \, so a value that does is still refused, as unsupported.
+        if "response_type" in params:
+            params["response_type"] = _describable(params["response_type"])
+        self.payload = BasicOAuth2Payload(params)
 
     @property
     def args(self) -> dict[str, str]:
@@ -321,7 +332,7 @@ class AuthorizationCode(grants.AuthorizationCodeGrant):
         """A redirect URI the client did not register is league's ``invalid_client``."""
         uri = request.payload.redirect_uri
         if uri and not client.check_redirect_uri(uri):
-            raise InvalidClientError(description=f"Redirect URI {uri} is not registered for "
+            raise InvalidClientError(description=f"Redirect URI {_describable(uri)} is not registered for "
                                                  "this client")
         return grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(request, client)
 

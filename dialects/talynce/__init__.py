@@ -15,6 +15,7 @@ class Talynce(NextjsDialect):
     name = "talynce"
     vendor = "Talynce"
     seed = "002_542c88446f328dea.txt"
+    base = "/api/v1"
     route_table = routes.ROUTES
     client = schemas.CLIENT
     paging = schemas.PAGING
@@ -22,7 +23,7 @@ class Talynce(NextjsDialect):
     errors = Envelope(missing={"client": "Client not found"})
     #: How `clientgate contract` writes and reads a client here.
     contract = Contract(
-        create="/api/v1/clients", one="/api/v1/clients/{id}", key="id", name="name",
+        create="/clients", one="/clients/{id}", key="id", name="name",
         body=lambda name, workspace, n: {"name": name}, rename=lambda name: {"name": name},
         update="PUT", search="search")
 

@@ -133,6 +133,8 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True) -> Any:
         raise Problem(422, "invalid", f"{name} is required")
     if value is not None and not isinstance(value, str):
         raise Problem(422, "invalid", f"{name} must be a string")
+    if value is not None and "\x00" in value:  # no file name, name or address holds one
+        raise Problem(422, "invalid", f"{name} must not contain a NUL character")
     return value
 
 

@@ -97,9 +97,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dialect", required=True, choices=sorted(DIALECTS))
     p.add_argument("--base-url", dest="base_url", required=True,
-                   help="the server's base URL for the dialect: the vendor's root "
-                        "(https://vendor.example) or the gateway's mount "
-                        "(http://HOST:PORT/<dialect>)")
+                   help="the dialect's base URL as an integration uses it (its OpenAPI "
+                        "file's servers: https://your-app.com/api/v1, "
+                        "http://HOST:PORT/fullengage/api/v1); the vendor's bare host is taken "
+                        "too")
     p.add_argument("--token", help=f"the Bearer credential (default: ${TOKEN_ENV})")
     p.add_argument("--workspace", metavar="SLUG_OR_ID",
                    help="the workspace to work in (Outlign's company_id, GitScrum's "

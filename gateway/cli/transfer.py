@@ -148,8 +148,8 @@ def register(commands: Commands) -> None:
         tenant=True)
     p.add_argument("--dialect", choices=sorted(DIALECTS), help="the vendor's dialect")
     p.add_argument("--from", dest="source", metavar="BASE_URL",
-                   help="the vendor base URL the integration used (what it replaces with "
-                        "http://HOST:PORT/<dialect>)")
+                   help="the vendor base URL the integration used (https://your-app.com/api/v1; "
+                        "the bare host is taken too)")
     p.add_argument("--token", help="the vendor API token (sent as a Bearer credential)")
     p.add_argument("--workspace", action="append", default=[], metavar="SLUG_OR_ID",
                    help="Outlign: a company_id to read (default: every client); GitScrum: a "

@@ -87,8 +87,10 @@ def _short(value: Any, limit: int = 300) -> str:
 
 
 class Run:
-    """One contract run of ``dialect`` at ``base_url`` (its mount: ``https://vendor`` or
-    ``http://gateway/<dialect>``). ``checks()`` yields each ``Result`` as it is known."""
+    """One contract run of ``dialect`` at ``base_url``: the base URL an integration uses, as
+    the OpenAPI file's ``servers`` gives it (``https://your-app.com/api/v1``,
+    ``http://gateway/fullengage/api/v1``; the vendor's root is taken too). ``checks()`` yields
+    each ``Result`` as it is known."""
 
     def __init__(self, dialect: Dialect, base_url: str, token: str, *,
                  workspace: str | None = None, read_only: bool = False,
@@ -97,7 +99,7 @@ class Run:
         self.dialect = dialect
         self.contract = dialect.contract
         self.spec = Spec(dialect.spec_path)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = dialect.api_url(base_url)
         self.workspace = workspace
         self.read_only = read_only
         #: False (``diff``): answers are recorded, not judged, so both servers are sent the
@@ -170,8 +172,8 @@ class Run:
 
     def rendered(self, error: api.ApiError, path: str) -> tuple[int, Any]:
         """The dialect's own answer to ``error``: what its vendor sends."""
-        response = self.dialect.render(error, {"type": "http", "path": path, "method": "GET",
-                                               "root_path": ""})
+        response = self.dialect.render(error, {"type": "http", "path": self.dialect.base + path,
+                                               "method": "GET", "root_path": ""})
         return response.status_code, orjson.loads(response.body)
 
     # -- the run -------------------------------------------------------------------------------
@@ -228,7 +230,8 @@ class Run:
 
     @property
     def _list(self) -> str:
-        return self.dialect.listing.path
+        """The list's path in the OpenAPI file (the listing's route, from the base URL)."""
+        return self.dialect.listing.path.removeprefix(self.dialect.base)
 
     def _list_params(self) -> dict[str, Any]:
         listing = self.dialect.listing

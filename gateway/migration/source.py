@@ -85,7 +85,8 @@ class Source:
                  attempts: int = ATTEMPTS, backoff: float = 0.5, max_backoff: float = 10.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.dialect = dialect
-        self.base_url = base_url.rstrip("/")
+        # The vendor's root, given it or the integration's base URL (``.../api/v1``).
+        self.base_url = dialect.root_url(base_url)
         self._http = httpx.Client(
             timeout=TIMEOUT, transport=transport, follow_redirects=False,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json",

@@ -72,7 +72,7 @@ def test_a_generated_client_does_the_round_trip(live_server, store, tmp_path_fac
     workspace: Any = (kit.workspace["id"] if dialect.listing.workspace_by == "id"
                       else kit.workspace["slug"])
     scoped = {dialect.listing.workspace_param: workspace} if dialect.listing.workspace_required else {}
-    client = package.AuthenticatedClient(base_url=f"{live_server.url}/{name}", token=kit.key)
+    client = package.AuthenticatedClient(base_url=f"{live_server.url}/{name}{DIALECTS[name].base}", token=kit.key)
 
     body = model(package, "ClientCreate").from_dict(contract.body("Generated Co", workspace, 1))
     made = op(package, "create_client").sync_detailed(client=client, body=body)

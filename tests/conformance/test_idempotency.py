@@ -1,5 +1,5 @@
 """Every dialect's create honours ``Idempotency-Key`` (Stripe's semantics): a retry answers the
-first response and creates nothing; the same key for a different request is the dialect's 400;
+first response and creates nothing; the same key for a different request is the dialect's 409;
 keys are per tenant and live 24 hours; a refused create leaves its key free; concurrent
 duplicates create exactly one client. On SQLite and PostgreSQL."""
 
@@ -33,6 +33,16 @@ def bad_request(name: str, detail: str) -> dict[str, str]:
     return {"message": detail}
 
 
+def conflict(name: str, detail: str) -> dict[str, str]:
+    if name == "gitscrum":
+        return {"error": "Conflict", "message": detail, "error_code": "CONFLICT"}
+    if name == "talynce":
+        return {"error": {"code": "conflict", "message": detail}}
+    if name == "fullengage":
+        return {"error": detail}
+    return {"message": detail}
+
+
 def create(client, name: str, tenant, key: str | None, **extra):
     vendor = VENDORS[name]
     headers = {**tenant.headers, **({"Idempotency-Key": key} if key else {})}
@@ -57,10 +67,10 @@ def test_a_retried_create_answers_the_first_response_and_creates_nothing(client,
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_same_key_for_another_request_is_the_dialects_400(client, tenant, name):
+def test_the_same_key_for_another_request_is_the_dialects_409(client, tenant, name):
     assert create(client, name, tenant, "k").status_code == 201
     r = create(client, name, tenant, "k", notes="something else")
-    assert (r.status_code, r.json()) == (400, bad_request(name, REUSED))
+    assert (r.status_code, r.json()) == (409, conflict(name, REUSED))
     assert count_clients(tenant.store, tenant.id) == 1
 
 

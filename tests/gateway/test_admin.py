@@ -144,6 +144,8 @@ def test_the_schema_and_a_backup(admin, backend, tmp_path):
                       "newer": False, "serves": True}
     r = admin.post("/_admin/backups", headers=ADMIN, json={"output": "../escape.db"})
     assert r.status_code == 422 and "file name" in r.text
+    r = admin.post("/_admin/backups", headers=ADMIN, json={"output": "copy\x00.db"})
+    assert r.status_code == 422 and "NUL" in r.text  # not a 500 from the file system
     r = admin.post("/_admin/backups", headers=ADMIN, json={"output": "admin-copy.db",
                                                            "force": True})
     if backend == "postgresql":

@@ -174,6 +174,23 @@ def test_a_redirect_uri_not_registered_is_refused_without_redirecting(web, tenan
                                                      "Client authentication failed"))
 
 
+@pytest.mark.parametrize("odd", ['"', "\\"], ids=["quote", "backslash"])
+def test_a_quote_or_backslash_in_what_an_error_quotes_is_no_500(web, tenant, odd):
+    # RFC 6749 leaves " and \ out of error descriptions (authlib raises on one): the values an
+    # error quotes are a response type and a redirect URI.
+    who = party(tenant)
+    r = web.get(AUTHORIZE, params={"client_id": who.client_id, "redirect_uri": REDIRECT,
+                                   "response_type": f"co{odd}de"}, **no_redirects(web))
+    assert r.status_code == 302
+    assert query(r.headers["location"])["error"] == "unsupported_response_type"
+    r = web.post(AUTHORIZE, data={"client_id": "nobody", "response_type": f"co{odd}de"})
+    assert (r.status_code, r.json()["error"]) == (400, "unsupported_response_type")
+    r = web.get(authorize_url(who, redirect=f"https://attacker.example/{odd}"),
+                **no_redirects(web))
+    assert (r.status_code, r.json()) == (401, league("invalid_client",
+                                                     "Client authentication failed"))
+
+
 def test_an_unknown_client_is_invalid_client(web, tenant):
     r = web.get(AUTHORIZE, params={"client_id": "nobody", "redirect_uri": REDIRECT,
                                    "response_type": "code"})
