@@ -117,7 +117,7 @@ def print_demo(store: Store, settings: Settings) -> None:
     else:
         print(f"an API key for the demo tenant: clientgate keys create --tenant {demo.TENANT}")
     for dialect in registry.load(settings.dialect_names):
-        print(f"  {dialect.vendor:<12} {base}/{dialect.name}")
+        print(f"  {dialect.vendor:<12} {base}/{dialect.name}{dialect.base}")
 
 
 def register(commands: Commands) -> None:
