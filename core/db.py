@@ -3,8 +3,12 @@
 SQLite (the default, a single file) gets WAL so readers never wait for the writer, foreign keys,
 a busy timeout so concurrent writers queue instead of failing, and ``synchronous=NORMAL`` by
 default (see ``SYNCHRONOUS`` for what it survives; ``full`` is a setting away). PostgreSQL is reached through
-psycopg 3 with sessions pinned to UTC and a pre-ping so a restarted server costs a reconnect, not a
-failed request.
+psycopg 3 with sessions pinned to UTC. Its pool keeps every connection it opens (no overflow to
+open and close under load), and a connection idle for longer than ``PING_AFTER_IDLE`` is pinged
+before it is lent, so a server restarted while the gateway was quiet costs a reconnect, not a
+failed request; under load no ping is sent (a ping before every checkout was a round trip of
+four per read). A connection found broken by a statement empties the pool
+(``core.sql.Statements``), so the others, opened before the restart, are not tried one by one.
 
 JSON columns are read back with ``orjson.loads``, as the gateway parses request bodies: an integer
 beyond 64 bits becomes a float (as in JavaScript). PostgreSQL's ``jsonb`` writes a float such as
@@ -83,12 +87,11 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
     parsed = normalize_url(url)
     if is_sqlite(parsed):
         return _sqlite_engine(parsed, pool_size=pool_size, echo=echo, synchronous=synchronous)
-    return sa.create_engine(
+    engine = sa.create_engine(
         parsed,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
         connect_args={
             "options": f"-c timezone=UTC -c statement_timeout={int(statement_timeout * 1000)}",
             # libpq counts whole seconds, and at least 2.
@@ -99,6 +102,33 @@ def create_engine(url: str | URL = DEFAULT_URL, *, pool_size: int = 10, echo: bo
         json_deserializer=orjson.loads,
         echo=echo,
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+#: How long a pooled PostgreSQL connection may have been idle and still be lent unpinged.
+PING_AFTER_IDLE = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, for connections that sat idle: a failed
+    ping raises ``DisconnectionError``, and the pool then opens a new connection instead."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since <= PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except psycopg.Error as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise sa.exc.DisconnectionError("the ping went unanswered")
 
 
 #: SQLite's ``synchronous`` settings the gateway offers. In WAL mode ``normal`` (the default)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 
 from .db import (
@@ -32,6 +33,23 @@ OVERRUN = object()
 SLOW_MEMORY_SECONDS = 30.0
 #: SQLite's answers for "this would wait": interrupted by the budget, or a lock is held.
 _WAITS = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+def _broken(driver: Any) -> bool:
+    """Whether a psycopg connection can no longer be used (closed, or its socket lost)."""
+    return driver.closed
+
+
+def _give_back(raw: Any, **settings: Any) -> None:
+    """Return a pooled connection as the pool lent it (``settings`` restored); a broken one is
+    discarded instead, which spares the pool a rollback on a dead socket."""
+    driver = raw.driver_connection
+    if _broken(driver):
+        raw.invalidate()
+        return
+    for name, value in settings.items():
+        setattr(driver, name, value)
+    raw.close()
 
 
 def unavailable(exc: BaseException) -> Unavailable:
@@ -162,22 +180,42 @@ class Statements:
 
     @contextmanager
     def _pooled_read(self) -> Iterator[Session]:
+        """A read on a pooled connection in autocommit: one round trip a statement, with no
+        BEGIN before it and no ROLLBACK when the connection goes back (each statement sees a
+        consistent snapshot of its own). The connection goes back as the pool lent it."""
         try:
             raw = self._checkout()
+            driver = raw.driver_connection
             try:
-                yield Session(raw.driver_connection, self)
+                driver.autocommit = True
+                yield Session(driver, self)
             finally:
-                raw.close()  # the pool rolls back on return
+                _give_back(raw, autocommit=False)
         except Exception as exc:
+            self._forget_if_broken(exc)
             _translate(exc)
             raise
 
+    def _forget_if_broken(self, exc: BaseException) -> None:
+        """After a connection was found broken (the server restarted, the network dropped),
+        every connection the pool holds is as old: empty it, so the next reads open new ones
+        instead of each failing once on an old one."""
+        if isinstance(exc, psycopg.OperationalError) or (
+                isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated):
+            self.engine.dispose()
+
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
-        """Several reads in one transaction."""
+        """Several reads in one transaction, which all see the database as it was when the
+        first began (a page and its total agree)."""
         if not self.sqlite:
-            with self.read() as session:
-                yield session
+            with self._pooled_read() as session:
+                session.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try:
+                    yield session
+                finally:
+                    if not _broken(session.raw):
+                        session.raw.execute("COMMIT")
             return
         session = self._sqlite_reader().session
         try:
@@ -231,8 +269,9 @@ class Statements:
                     raise
                 driver.commit()
             finally:
-                raw.close()
+                _give_back(raw)
         except Exception as exc:
+            self._forget_if_broken(exc)
             _translate(exc)
             raise
 

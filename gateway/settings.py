@@ -26,8 +26,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
-    #: Connections per worker process kept open to the database.
-    pool_size: int = 10
+    #: PostgreSQL connections per worker process, at most; each one opened is kept (no
+    #: overflow to open and close under load).
+    pool_size: int = 20
     #: Largest request body accepted, in bytes; larger ones get the dialect's 413.
     max_body_bytes: int = 1_048_576
     #: Seconds a request may take before its response starts; then it gets the dialect's 503.

@@ -3,6 +3,7 @@ SQLite reference answers exactly what the gateway answers for the same stored cl
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from bench import floor
@@ -43,6 +44,22 @@ def test_the_sqlite_floor_reads_what_the_gateway_shows(tmp_path):
             missing = bare.get(f"/sqlite{BASE}/999999999")
     finally:
         store.dispose()
+    assert read.status_code == 200
+    assert read.json() == shown == made
+    assert missing.status_code == 404
+
+
+def test_the_postgresql_floor_reads_what_the_gateway_shows(database_url, backend, client, tenant):
+    """The PostgreSQL reference (asyncpg, one query) answers exactly what the gateway does."""
+    if backend != "postgresql":
+        pytest.skip("the PostgreSQL reference reads PostgreSQL")
+    made = client.post(BASE, json={"title": "Acme", "company_id": tenant.workspace["id"]},
+                       headers=tenant.headers).json()
+    shown = client.get(f"{BASE}/{made['id']}", headers=tenant.headers).json()
+    with TestClient(floor.make_app(postgres=database_url, postgres_pool=1,
+                                   tenant_id=tenant.id)) as bare:
+        read = bare.get(f"/postgresql{BASE}/{made['id']}")
+        missing = bare.get(f"/postgresql{BASE}/999999999")
     assert read.status_code == 200
     assert read.json() == shown == made
     assert missing.status_code == 404
