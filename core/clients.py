@@ -32,6 +32,7 @@ from .streaming import Batches
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
 from .text import email_form
+from .checks import SLUG
 from .values import check_values, clean_tags
 from .workspaces import Workspaces
 
@@ -55,6 +56,38 @@ class Clients:
         key = Key.of(id, uuid)
         with self._db.read() as s:
             return fetch(s, scope, key, projection)
+
+    def get_in(
+        self, scope: Scope, slug: Any, *, id: Any = None, uuid: Any = None,
+        projection: Projection = ALL,
+    ) -> dict:
+        """The client ``id`` or ``uuid`` names in the workspace ``slug`` names, for a vendor
+        that names the workspace on every call (GitScrum): one statement, the workspace looked
+        up inside it. ``NotFound("workspace")`` when ``slug`` names no workspace the scope may
+        use, ``NotFound("client")`` when it does but holds no such client."""
+        if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
+            raise NotFound("workspace", slug)
+        try:
+            key = Key.of(id, uuid)
+        except NotFound:  # the workspace is named first: an unknown one is what is wrong
+            self._workspaces.find(scope, slug=slug)
+            raise
+        w = m.workspaces.c
+        with self._db.read() as s:
+            row = s.one(
+                ("get_in", projection, key.column, scope.limited),
+                lambda: projection.select.where(
+                    *scope_terms(scope.limited), c[key.column] == sa.bindparam("key"),
+                    c.workspace_id == sa.select(w.id).where(
+                        w.tenant_id == sa.bindparam("tenant_id"),
+                        w.slug == sa.bindparam("slug")).scalar_subquery()),
+                scoped(scope, key=key.value, slug=slug),
+            )
+            if row is not None:
+                attach(s, scope.tenant_id, [row], projection)
+                return row
+        self._workspaces.find(scope, slug=slug)  # NotFound("workspace") when it is the slug
+        raise NotFound("client", key.asked)
 
     def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL) -> Page:
         limited = scope.limited

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from core.checks import SLUG
 from core.errors import Invalid, NotFound
 from core.scope import Scope
 from dialects.kit.calls import Call, endpoint
@@ -30,6 +31,16 @@ async def workspace(call: Call, slug: str) -> Scope:
     return Scope(call.scope.tenant_id, workspace_id=found["id"])
 
 
+def company_slug(call: Call) -> str:
+    """The query's ``company_slug``. A value that is already a well-formed slug is what the
+    Laravel rules would give back unchanged, so it skips them (they cost a GET about 15 µs);
+    anything else goes through them, for their exact answer."""
+    value = call.query.get("company_slug")
+    if isinstance(value, str) and SLUG.fullmatch(value):
+        return value
+    return SLUG_QUERY.load(call.query)
+
+
 async def given(call: Call) -> dict[str, Any]:
     """Laravel's ``$request->all()``: the query string, overridden by the body."""
     return {**call.query, **await call.body()}
@@ -41,16 +52,22 @@ def one(row: dict[str, Any], status: int = 200) -> JSON:
 
 @endpoint
 async def list_clients(call: Call) -> Response:
-    scope = await workspace(call, SLUG_QUERY.load(call.query))
+    scope = await workspace(call, company_slug(call))
     batches = call.store.clients.stream(scope, EVERY_CLIENT, FIELDS, batch=PAGING.batch)
     return await PAGING.respond(call.run, batches, CLIENT.render, option=CLIENT.option)
 
 
 @endpoint
 async def get_client(call: Call) -> Response:
-    scope = await workspace(call, SLUG_QUERY.load(call.query))
-    return one(await call.run(call.store.clients.get, scope, uuid=call.path("uuid"),
-                              projection=FIELDS))
+    """One store call: the workspace is looked up in the client's own statement."""
+    try:
+        row = await call.run(call.store.clients.get_in, call.scope, company_slug(call),
+                             uuid=call.path("uuid"), projection=FIELDS)
+    except NotFound as exc:
+        if exc.resource != "workspace":
+            raise
+        raise Invalid.one("workspace_id", "unknown") from None
+    return one(row)
 
 
 @endpoint

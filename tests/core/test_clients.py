@@ -301,3 +301,25 @@ def test_limits_on_tags_and_metadata_depth(store, tenant, scope):
     assert count_clients(store, tenant.id) == 0
     assert len(store.clients.create(scope, {"name": "ok"}, tags=[f"t{i}" for i in range(100)])
                ["tags"]) == 100
+
+
+def test_get_in_reads_a_client_of_the_workspace_a_slug_names(store, tenant, other_tenant):
+    main, other = tenant.workspace, tenant.other_workspace
+    made = store.clients.create(Scope(tenant.id), {"name": "In main", "workspace_id": main["id"]})
+    everyone = Scope(tenant.id)
+    got = store.clients.get_in(everyone, "main", uuid=made["uuid"])
+    assert got == store.clients.get(everyone, uuid=made["uuid"])
+
+    def missing(scope, slug, uuid):
+        with pytest.raises(NotFound) as caught:
+            store.clients.get_in(scope, slug, uuid=uuid)
+        return caught.value.resource
+
+    assert missing(everyone, other["slug"], made["uuid"]) == "client"  # another workspace's
+    assert missing(everyone, "nowhere", made["uuid"]) == "workspace"
+    assert missing(everyone, "not a slug!", made["uuid"]) == "workspace"
+    assert missing(everyone, "nowhere", "not-a-uuid") == "workspace"  # the slug is named first
+    assert missing(everyone, "main", "not-a-uuid") == "client"
+    limited = Scope(tenant.id, workspace_id=other["id"])  # a key held to the other workspace
+    assert missing(limited, "main", made["uuid"]) == "workspace"
+    assert missing(Scope(other_tenant.id), "main", made["uuid"]) == "client"  # its own "main"
