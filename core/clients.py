@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from . import custom_fields, people
 from . import models as m
 from .categories import Categories
+from .checks import SLUG
 from .client_rows import Key, attach, fetch, locate, touch
 from .clock import now
 from .errors import Invalid, NotFound
@@ -32,7 +33,6 @@ from .streaming import Batches
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
 from .text import email_form
-from .checks import SLUG
 from .values import check_values, clean_tags
 from .workspaces import Workspaces
 
