@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
 
-.PHONY: serve test bench install clean base-image lock
+.PHONY: serve test bench bench-smoke install clean base-image lock
 
 $(VENV)/.run-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/run.py
+
+# A minute: every dialect on both backends, one short round, half targets (CI runs it).
+bench-smoke: $(VENV)/.test-installed
+	$(PY) bench/run.py --smoke --backend sqlite,postgresql --dialect all --seconds 1 --rounds 1 \
+	  --clients 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info
