@@ -23,24 +23,23 @@ from .vendors import VENDORS
 NAMES = sorted(DIALECTS)
 
 
-def bad_request(name: str, detail: str) -> dict[str, str]:
+def refused(name: str, detail: str, title: str, code: str) -> dict:
+    """The dialect's error body for ``detail``, of the kind ``title`` / ``code`` names."""
     if name == "gitscrum":
-        return {"error": "Bad Request", "message": detail, "error_code": "BAD_REQUEST"}
+        return {"error": title, "message": detail, "error_code": code.upper()}
     if name == "talynce":
-        return {"error": {"code": "bad_request", "message": detail}}
+        return {"error": {"code": code, "message": detail}}
     if name == "fullengage":
         return {"error": detail}
     return {"message": detail}
 
 
-def conflict(name: str, detail: str) -> dict[str, str]:
-    if name == "gitscrum":
-        return {"error": "Conflict", "message": detail, "error_code": "CONFLICT"}
-    if name == "talynce":
-        return {"error": {"code": "conflict", "message": detail}}
-    if name == "fullengage":
-        return {"error": detail}
-    return {"message": detail}
+def bad_request(name: str, detail: str) -> dict:
+    return refused(name, detail, "Bad Request", "bad_request")
+
+
+def conflict(name: str, detail: str) -> dict:
+    return refused(name, detail, "Conflict", "conflict")
 
 
 def create(client, name: str, tenant, key: str | None, **extra):
