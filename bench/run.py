@@ -16,7 +16,7 @@ what the gateway adds.
 
 Exits 1 if a target is missed or any request failed. ``--smoke`` (CI) holds each ratio to
 half its target, or to half of what this release measured where the target is not met yet
-(``SMOKE``): a large regression fails, the machine's noise does not.
+(``SMOKE``), and leaves p99 unjudged: a large regression fails, the machine's noise does not.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ TARGETS = {
 }
 #: What ``--smoke`` holds each ratio to: half its target, or half of what this release
 #: measured where the target is not met yet (``bench/README.md``, "Figures"), so the smoke
-#: catches a large regression today and tightens as figures reach their targets. p99 of
-#: GET one: at most ``SMOKE_P99_MS`` (a one-second run under CI's load is noisy).
+#: catches a large regression today and tightens as figures reach their targets. The smoke
+#: judges ratios and errors only: the p99 of a one-second round on a shared machine is the
+#: p99 of whatever else ran in that second (98 ms once, against 13-16 ms in its neighbours).
 SMOKE = {
     "sqlite outlign get": 0.375, "sqlite outlign list": 0.075, "sqlite outlign create": 0.04,
     "sqlite fullengage get": 0.33, "sqlite fullengage list": 0.029,
@@ -76,7 +77,6 @@ SMOKE = {
     "postgresql growcrm get": 0.22, "postgresql growcrm list": 0.017,
     "postgresql gitscrum get": 0.26,
 }
-SMOKE_P99_MS = 50.0
 POSTGRES_URL = os.environ.get("CLIENTGATE_BENCH_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -305,25 +305,27 @@ def main() -> int:
     def p99(name: str) -> float:
         return statistics.median(r[name].p99_ms for r in rounds)
 
+    def held(name: str, backend: str, kind: str) -> float:
+        """What ``name`` is held to: its target, or under ``--smoke`` its smoke floor."""
+        target = TARGETS[backend][kind]
+        return SMOKE.get(name, target / 2) if args.smoke else target
+
     checks = []
     for b in backends:
-        target = dict(TARGETS[b])
-
-        def held(name: str, kind: str) -> float:
-            return SMOKE.get(name, target[kind] / 2) if args.smoke else target[kind]
 
         for d in dialects:
             name = f"{b} {d} get"
-            checks.append((name, f"floor+{b} get", held(name, "get"),
+            checks.append((name, f"floor+{b} get", held(name, b, "get"),
                            ratio(name, f"floor+{b} get")))
             if f"{b} {d} list" in plan:
                 name = f"{b} {d} list"
-                checks.append((name, "floor list", held(name, "list"),
+                checks.append((name, "floor list", held(name, b, "list"),
                                ratio(name, "floor list")))
-            checks.append((f"{b} {d} get p99 ms", None,
-                           SMOKE_P99_MS if args.smoke else target["p99_ms"], p99(f"{b} {d} get")))
+            if not args.smoke:  # one second's p99 on a shared machine is one hiccup's
+                checks.append((f"{b} {d} get p99 ms", None, TARGETS[b]["p99_ms"],
+                               p99(f"{b} {d} get")))
         name = f"{b} outlign create"
-        checks.append((name, "floor get", held(name, "create"), ratio(name, "floor get")))
+        checks.append((name, "floor get", held(name, b, "create"), ratio(name, "floor get")))
     references = {f"floor+{b} get / floor get": ratio(f"floor+{b} get", "floor get")
                   for b in backends}
     errors = {name: sum(r[name].errors for r in rounds) for name in plan}
