@@ -25,7 +25,16 @@ from .numbering import take
 from .outbox import Outbox
 from .people import Person
 from .projection import ALL, Projection
-from .queries import MAX_OFFSET, ClientQuery, Page, conditions, order_by, shape, window
+from .queries import (
+    MAX_OFFSET,
+    ClientQuery,
+    Page,
+    conditions,
+    order_by,
+    searched,
+    shape,
+    window,
+)
 from .scope import Scope, scope_terms, scoped
 from .session import Session
 from .sql import Statements
@@ -96,6 +105,7 @@ class Clients:
         # The page must agree with its total and its tags or custom values; a page alone is one
         # statement (the workspace check needs no agreement), so it skips the transaction.
         agree = query.with_total or projection.tags or projection.custom_fields
+        search = searched(query) is not None  # planned for its pattern (``Session._run``)
         with self._db.snapshot() if agree else self._db.read() as s:
             if query.workspace_id is not None:
                 self._workspaces.check(s, scope, query.workspace_id)
@@ -108,7 +118,7 @@ class Clients:
                     .order_by(*order_by(query.sort))
                     .limit(bp("limit") if query.limit is not None else None)
                     .offset(bp("offset") if query.offset else None),
-                    values,
+                    values, plan_each=search,
                 )
                 attach(s, scope.tenant_id, items, projection)
             total = None
@@ -120,7 +130,7 @@ class Clients:
                         ("count", form, limited),
                         lambda: sa.select(sa.func.count()).select_from(m.clients)
                         .where(*scope_terms(limited), *conditions(query)),
-                        values,
+                        values, plan_each=search,
                     )
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 

@@ -11,15 +11,53 @@ from core import migrate
 from core import models as m
 from core.errors import Conflict, Invalid, NotFound
 from core.keys import hash_key
-from core.scope import Scope
+from core.queries import ClientQuery, conditions
+from core.scope import Scope, scope_terms
 from tests.conftest import make_tenant
 
 
-def test_migrations_build_exactly_the_models(store):
+def test_migrations_build_exactly_the_models(store, backend):
     assert migrate.is_current(store.engine)
+
+    def here(obj, name, kind, reflected, compare_to) -> bool:
+        """An index built on one database only (the search trigrams) is compared there only."""
+        wanted = getattr(obj, "_ddl_if", None)
+        return wanted is None or wanted.dialect in (None, backend)
+
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": here})
         assert compare_metadata(context, m.metadata) == []
+
+
+def test_postgresql_searches_clients_through_trigram_indexes(store, backend):
+    """On a tenant of 50,000 clients, the plan of every dialect's search shape finds its rows
+    through the trigram index of each column it looks in, not by reading the tenant's rows
+    through another index. Sequential scans are off: at this size the planner still reckons
+    one read of the table cheaper for a search of two or three columns."""
+    if backend != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's (SQLite searches by scanning)")
+    kit = make_tenant(store, "trigram")
+    category = store.categories.list(kit.id)[0]["id"]
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO clients (tenant_id, id, uuid, workspace_id, category_id, name, email,"
+            " phone, contact_person, status, metadata, created_at, updated_at)"
+            " SELECT %(tenant)s, n, gen_random_uuid(), %(workspace)s, %(category)s,"
+            " 'Client ' || n, 'c' || n || '@example.com', '+1 555 ' || n, 'Person ' || n,"
+            " 'active', '{}', now(), now() FROM generate_series(1, 50000) AS n",
+            {"tenant": kit.id, "workspace": kit.workspace["id"], "category": category})
+        conn.exec_driver_sql("ANALYZE clients")
+    for fields in (("name",), ("name", "phone"), ("name", "email", "contact_person")):
+        query = ClientQuery(search="ent 4242", search_fields=fields)
+        statement = sa.select(m.clients.c.id).where(*scope_terms(False), *conditions(query))
+        sql = str(statement.compile(dialect=store.engine.dialect))
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql(
+                f"EXPLAIN {sql}", {"tenant_id": kit.id, "pattern": "%ent 4242%"}))
+        for field in fields:
+            assert f"ix_clients_search_{field}" in plan, plan
 
 
 def test_migrate_twice_is_a_no_op(store):
