@@ -14,7 +14,6 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 
 from .db import (
@@ -38,18 +37,6 @@ _WAITS = frozenset({sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLIT
 def _broken(driver: Any) -> bool:
     """Whether a psycopg connection can no longer be used (closed, or its socket lost)."""
     return driver.closed
-
-
-def _give_back(raw: Any, **settings: Any) -> None:
-    """Return a pooled connection as the pool lent it (``settings`` restored); a broken one is
-    discarded instead, which spares the pool a rollback on a dead socket."""
-    driver = raw.driver_connection
-    if _broken(driver):
-        raw.invalidate()
-        return
-    for name, value in settings.items():
-        setattr(driver, name, value)
-    raw.close()
 
 
 def unavailable(exc: BaseException) -> Unavailable:
@@ -190,19 +177,25 @@ class Statements:
                 driver.autocommit = True
                 yield Session(driver, self)
             finally:
-                _give_back(raw, autocommit=False)
+                self._give_back(raw, autocommit=False)
         except Exception as exc:
-            self._forget_if_broken(exc)
             _translate(exc)
             raise
 
-    def _forget_if_broken(self, exc: BaseException) -> None:
-        """After a connection was found broken (the server restarted, the network dropped),
-        every connection the pool holds is as old: empty it, so the next reads open new ones
-        instead of each failing once on an old one."""
-        if isinstance(exc, psycopg.OperationalError) or (
-                isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated):
+    def _give_back(self, raw: Any, **settings: Any) -> None:
+        """Return a pooled connection as the pool lent it (``settings`` restored). A broken one
+        (the server restarted, the network dropped) is discarded, which spares the pool a
+        rollback on a dead socket, and so is every connection the pool holds: they are as old,
+        and the next reads then open new ones instead of each failing once on an old one. A
+        statement that merely failed (a timeout, a refused row) leaves the pool as it is."""
+        driver = raw.driver_connection
+        if _broken(driver):
+            raw.invalidate()
             self.engine.dispose()
+            return
+        for name, value in settings.items():
+            setattr(driver, name, value)
+        raw.close()
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -269,9 +262,8 @@ class Statements:
                     raise
                 driver.commit()
             finally:
-                _give_back(raw)
+                self._give_back(raw)
         except Exception as exc:
-            self._forget_if_broken(exc)
             _translate(exc)
             raise
 

@@ -35,3 +35,34 @@ def test_an_error_raised_while_a_connection_failure_was_handled_is_that_failure(
                                  ValueError("not a database error")])
 def test_a_refused_statement_is_not_an_outage(exc):
     assert not is_unavailable(exc)
+
+
+def test_a_failed_statement_keeps_the_pool_and_a_broken_connection_empties_it(database_url,
+                                                                              backend):
+    """A statement the server refused leaves every pooled connection alone; a connection found
+    broken (here its backend is killed) means every pooled one is as old: the pool is emptied,
+    and the next read opens a new connection and is served."""
+    if backend != "postgresql":
+        pytest.skip("the pool is PostgreSQL's (SQLite keeps one connection per thread)")
+    from core.errors import Unavailable
+    from core.store import Store
+
+    store = Store.from_url(database_url, pool_size=2)
+    try:
+        pool = store.engine.pool
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            with store.db.read() as s:
+                s.raw.execute("SELECT 1/0")
+        with pytest.raises((Unavailable, psycopg.errors.QueryCanceled)):  # a statement timeout
+            with store.db.snapshot() as s:
+                s.raw.execute("SET LOCAL statement_timeout = 50")
+                s.raw.execute("SELECT pg_sleep(2)")
+        assert store.engine.pool is pool
+        with pytest.raises((Unavailable, psycopg.OperationalError)):
+            with store.db.read() as s:
+                s.raw.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        assert store.engine.pool is not pool
+        with store.db.read() as s:
+            assert s.raw.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        store.dispose()
