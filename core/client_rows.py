@@ -48,13 +48,21 @@ class Key(NamedTuple):
         return cls("id", client_id, client_id)
 
 
-def fetch(s: Session, scope: Scope, key: Key, proj: Projection) -> dict:
-    """The client ``key`` names as ``proj`` shows it, or ``NotFound``."""
-    row = s.one(
-        ("get", proj, key.column, scope.limited),
-        lambda: proj.select.where(*scope_terms(scope.limited), c[key.column] == bp("key")),
-        scoped(scope, key=key.value),
-    )
+def fetch(s: Session, scope: Scope, key: Key, proj: Projection, *,
+          slug: str | None = None) -> dict:
+    """The client ``key`` names as ``proj`` shows it, or ``NotFound``; with ``slug``, only in
+    the workspace of the tenant that slug names (looked up in the same statement)."""
+    w = m.workspaces.c
+
+    def build() -> sa.Executable:
+        terms = [*scope_terms(scope.limited), c[key.column] == bp("key")]
+        if slug is not None:
+            terms.append(c.workspace_id == sa.select(w.id).where(
+                w.tenant_id == bp("tenant_id"), w.slug == bp("slug")).scalar_subquery())
+        return proj.select.where(*terms)
+
+    values = scoped(scope, key=key.value, **({} if slug is None else {"slug": slug}))
+    row = s.one(("get", proj, key.column, scope.limited, slug is not None), build, values)
     if row is None:
         raise NotFound("client", key.asked)
     if proj.tags or proj.custom_fields:

@@ -78,25 +78,11 @@ class Clients:
             raise NotFound("workspace", slug)
         try:
             key = Key.of(id, uuid)
+            with self._db.read() as s:
+                return fetch(s, scope, key, projection, slug=slug)
         except NotFound:  # the workspace is named first: an unknown one is what is wrong
             self._workspaces.find(scope, slug=slug)
             raise
-        w = m.workspaces.c
-        with self._db.read() as s:
-            row = s.one(
-                ("get_in", projection, key.column, scope.limited),
-                lambda: projection.select.where(
-                    *scope_terms(scope.limited), c[key.column] == sa.bindparam("key"),
-                    c.workspace_id == sa.select(w.id).where(
-                        w.tenant_id == sa.bindparam("tenant_id"),
-                        w.slug == sa.bindparam("slug")).scalar_subquery()),
-                scoped(scope, key=key.value, slug=slug),
-            )
-            if row is not None:
-                attach(s, scope.tenant_id, [row], projection)
-                return row
-        self._workspaces.find(scope, slug=slug)  # NotFound("workspace") when it is the slug
-        raise NotFound("client", key.asked)
 
     def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL) -> Page:
         limited = scope.limited
