@@ -99,9 +99,15 @@ def pinned(cpu: int) -> list[str]:
     return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and os.cpu_count() > 1 else []
 
 
+class Served(str):
+    """A server's base URL, which also knows the server's process id."""
+
+    pid: int
+
+
 @contextmanager
 def server(app: str, port: int, env: dict[str, str], factory: bool = False,
-           quiet: bool = False) -> Iterator[str]:
+           quiet: bool = False) -> Iterator[Served]:
     """``app`` on uvicorn; ``quiet``: what it logs goes to /dev/null (an access log under load)."""
     cmd = [*pinned(0), sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
            "--port", str(port), "--no-access-log", "--log-level", "warning"]
@@ -111,7 +117,8 @@ def server(app: str, port: int, env: dict[str, str], factory: bool = False,
     env = {"CLIENTGATE_ACCESS_LOG": "false", "CLIENTGATE_LOG_LEVEL": "warning", **env}
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                             stderr=subprocess.DEVNULL if quiet else None)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + 20
         while True:
