@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from . import custom_fields, people
+from . import counts, custom_fields, people
 from . import models as m
 from .categories import Categories
 from .checks import SLUG
@@ -111,6 +111,8 @@ class Clients:
             if query.with_total:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
                     total = len(items)
+                elif counts.answers(query):
+                    total = counts.total(s, query, limited, form, values)
                 else:
                     total = s.scalar(
                         ("count", form, limited),

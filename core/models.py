@@ -344,6 +344,22 @@ for _column in SEARCH_INDEXED:
              ).ddl_if(dialect="postgresql")
 
 
+class ClientCount(SQLModel, table=True):
+    """How many clients a tenant has, per workspace, category and status: kept by triggers on
+    ``clients`` (migration 0009) in the transaction that changes them, so a list's total that
+    filters by nothing else is a sum of a few of these rows, not a count of the tenant
+    (``core.counts``). A group that empties is removed."""
+
+    __tablename__ = "client_counts"
+
+    tenant_id: int = Field(sa_column=sa.Column(
+        ID, sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True))
+    workspace_id: int = Field(sa_column=sa.Column(ID, primary_key=True, autoincrement=False))
+    category_id: int = Field(sa_column=sa.Column(ID, primary_key=True, autoincrement=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), primary_key=True))
+    clients: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+
+
 class ClientTag(SQLModel, table=True):
     """A client's tags in the order they were given."""
 
@@ -476,6 +492,7 @@ oauth_grants = OAuthGrant.__table__
 oauth_refresh_tokens = OAuthRefreshToken.__table__
 categories = ClientCategory.__table__
 clients = Client.__table__
+client_counts = ClientCount.__table__
 client_tags = ClientTag.__table__
 client_users = ClientUser.__table__
 custom_fields = CustomField.__table__

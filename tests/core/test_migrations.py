@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from core import migrate
 from core.db import create_engine
+from core.queries import ClientQuery
 from core.scope import Scope
 from core.store import Store
 from tests.conftest import empty_database
@@ -128,5 +129,42 @@ def test_0004_numbers_ids_per_tenant_and_keeps_every_row_and_id(at_0003, backend
         store.keys.create(1)
         # Keys keep their own ids, past the old ones (and the old sequence on PostgreSQL).
         assert store.keys.list(1)[-1]["id"] == (61 if backend == "postgresql" else 51)
+    finally:
+        store.db.close()
+
+
+@pytest.fixture
+def at_0008(backend, tmp_path):
+    yield from at_revision(backend, tmp_path, "0008")
+
+
+def test_0009_counts_the_clients_there_are_and_keeps_counting(at_0008):
+    now = datetime.now(UTC)
+    clients = ", ".join(
+        f"({i}, '00000000-0000-4000-8000-{i:012d}', {1 + i % 2}, {10 + i % 2}, {20 + i % 2}, "
+        f"'C{i}', '{'inactive' if i % 3 == 0 else 'active'}', '{{}}', :now, :now)"
+        for i in range(1, 31))
+    with at_0008.begin() as conn:
+        for statement in (
+            "INSERT INTO tenants (id, name, created_at) VALUES (1, 'a', :now), (2, 'b', :now)",
+            "INSERT INTO workspaces (tenant_id, id, slug, name, is_default, created_at) VALUES "
+            "(1, 10, 'main', 'Main', true, :now), (2, 11, 'main', 'Main', true, :now)",
+            "INSERT INTO client_categories (tenant_id, id, name, is_default, created_at) VALUES "
+            "(1, 20, 'Default', true, :now), (2, 21, 'Default', true, :now)",
+            "INSERT INTO clients (id, uuid, tenant_id, workspace_id, category_id, name, status, "
+            f"metadata, created_at, updated_at) VALUES {clients}",
+        ):
+            conn.execute(sa.text(statement), {"now": now})
+
+    migrate.upgrade(at_0008)
+
+    store = Store(at_0008)
+    try:
+        totals = {(t, s): store.clients.list(Scope(t), ClientQuery(statuses=(s,), limit=1)).total
+                  for t in (1, 2) for s in ("active", "inactive")}
+        assert totals == {(1, "active"): 10, (1, "inactive"): 5, (2, "active"): 10,
+                          (2, "inactive"): 5}
+        store.clients.delete(Scope(2), id=3)  # odd ids are tenant 2's
+        assert store.clients.list(Scope(2), ClientQuery(limit=1)).total == 14
     finally:
         store.db.close()

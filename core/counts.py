@@ -1,0 +1,44 @@
+"""Totals from the kept counts: how many clients a list matches, without counting them.
+
+``client_counts`` holds how many clients each (tenant, workspace, category, status) has, kept by
+triggers on ``clients`` in the transaction of every change (migration 0009). A list whose
+filters are only those columns, the scope's workspace included, has for its total the sum of
+the matching groups: a few rows read, whatever the tenant's size. Any other filter (a search,
+an industry) is counted from the clients themselves (``Clients.list``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import models as m
+from .queries import ClientQuery, searched
+from .session import Session
+
+k = m.client_counts.c
+bp = sa.bindparam
+
+
+def answers(query: ClientQuery) -> bool:
+    """Whether the kept counts give ``query``'s total."""
+    return query.industry is None and searched(query) is None
+
+
+def total(s: Session, query: ClientQuery, limited: bool, form: tuple,
+          values: dict) -> int:
+    """``query``'s total from the kept counts (``answers(query)`` must hold); ``values`` are
+    the list's bind values (``scoped(scope, **window(query))``)."""
+
+    def statement() -> sa.Select:
+        terms = [k.tenant_id == bp("tenant_id")]
+        if limited:
+            terms.append(k.workspace_id == bp("scope_workspace_id"))
+        if query.workspace_id is not None:
+            terms.append(k.workspace_id == bp("workspace_id"))
+        if query.statuses:
+            terms.append(k.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
+        if query.category_id is not None:
+            terms.append(k.category_id == bp("category_id"))
+        return sa.select(sa.func.coalesce(sa.func.sum(k.clients), 0)).where(*terms)
+
+    return int(s.scalar(("kept count", form, limited), statement, values))
