@@ -133,6 +133,7 @@ def test_a_list_total_reads_the_counts_not_the_clients(store):
     for i in range(3):
         store.clients.create(scope, {"name": f"N{i}"})
     with store.engine.begin() as conn:
-        conn.execute(m.client_counts.update().where(k.tenant_id == tenant.id).values(clients=k.clients + 40))
+        conn.execute(m.client_counts.update().where(k.tenant_id == tenant.id)
+                     .values(clients=k.clients + 40))
     assert store.clients.list(scope, ClientQuery(limit=1)).total == 43
     assert store.clients.list(scope, ClientQuery(limit=1, search="n")).total == 3
