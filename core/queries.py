@@ -6,6 +6,7 @@ name reaches this module, and nothing here reaches a dialect but plain values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,18 +154,21 @@ def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
             sa.or_(*(folded(SEARCHABLE[f]).like(pattern, escape="/") for f in fields))
         )
     return terms
-def order_by(sort: tuple[Sort, ...]) -> list[sa.ColumnElement]:
-    """The requested order plus ``id`` as a tie-break, so pages never overlap or skip rows."""
+def order_by(sort: tuple[Sort, ...],
+             columns: Mapping[str, sa.ColumnElement] = SORTABLE) -> list[sa.ColumnElement]:
+    """The requested order plus ``id`` as a tie-break, so pages never overlap or skip rows;
+    ``columns``: where each field is read (a subquery's columns of the same names)."""
     terms = []
     for s in sort:
-        col = SORTABLE[s.field]
+        col = columns[s.field]
+        nullable = SORTABLE[s.field].nullable
         # NULLs sort as the largest value on both databases (PostgreSQL's default; SQLite's
         # is the opposite), so a page is the same whichever database is behind the gateway.
-        if col.nullable:
+        if nullable:
             terms.append(col.desc().nulls_first() if s.descending else col.asc().nulls_last())
         else:
             terms.append(col.desc() if s.descending else col.asc())
     if not any(s.field == "id" for s in sort):
         last_desc = sort[-1].descending if sort else False
-        terms.append(m.clients.c.id.desc() if last_desc else m.clients.c.id.asc())
+        terms.append(columns["id"].desc() if last_desc else columns["id"].asc())
     return terms
