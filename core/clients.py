@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from . import counts, custom_fields, people
+from . import counts, custom_fields, people, search
 from . import models as m
 from .categories import Categories
 from .checks import SLUG
@@ -34,6 +34,7 @@ from .queries import (
     order_by,
     searched,
     shape,
+    sort_columns,
     window,
 )
 from .scope import Scope, scope_terms, scoped
@@ -51,17 +52,22 @@ bp = sa.bindparam
 
 
 def _page(projection: Projection, query: ClientQuery, limited: bool) -> sa.Select:
-    """A page's statement. Past the first rows it is a deferred join: the page's ids are
-    chosen from the index that orders them (``c.id`` alone is read for every row skipped),
-    and only those rows are read in full, their joins included."""
+    """A page's statement. Past the first rows, and for a search SQLite's index answers, it
+    is a deferred join: the page's ids are chosen first, reading only what orders them (for
+    an offset, ``c.id`` from the ordering index for every row skipped; for a search, each
+    match's sort key), and only the chosen rows are then read in full, their joins included."""
     where = [*scope_terms(limited), *conditions(query)]
-    order = order_by(query.sort)
+    columns = sort_columns(query)
+    order = order_by(query.sort, columns)
     limit = bp("limit") if query.limit is not None else None
-    if not query.offset:
+    if not query.offset and columns is SORTABLE:
         return projection.select.where(*where).order_by(*order).limit(limit)
     keys = dict.fromkeys(("id", *(s.field for s in query.sort)))
     chosen = (sa.select(*(SORTABLE[key] for key in keys)).where(*where).order_by(*order)
-              .limit(limit).offset(bp("offset")).subquery("chosen"))
+              .limit(limit).offset(bp("offset") if query.offset else None))
+    if columns is not SORTABLE:  # the matches are looked up by id, not found by a walk
+        chosen = chosen.with_hint(m.clients, search.BY_ID, "sqlite")
+    chosen = chosen.subquery("chosen")
     source = projection.select.get_final_froms()[0]
     # Ordered by the chosen rows' own columns: an index on clients cannot give that order, so
     # the planner reads the few chosen rows first instead of walking clients in order.

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 import psycopg
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, Engine, make_url
 
 from .text import fold_or_none
@@ -179,6 +180,14 @@ def _enable_wal(cur: sqlite3.Cursor) -> None:
             time.sleep(0.005)
 
 
+class _HintingSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler, writing a table hint (``Select.with_hint(table, "INDEXED BY ...",
+    "sqlite")``) after the table's name, where SQLite reads one; SQLAlchemy's own drops it."""
+
+    def get_from_hint_text(self, table: Any, text: str) -> str:
+        return text
+
+
 def _sqlite_engine(url: URL, *, pool_size: int, echo: bool, synchronous: str) -> Engine:
     if url.database in (None, "", ":memory:"):
         raise ValueError("an in-memory SQLite database cannot be shared by the gateway: use a file")
@@ -197,6 +206,7 @@ def _sqlite_engine(url: URL, *, pool_size: int, echo: bool, synchronous: str) ->
         configure_sqlite(dbapi_conn, synchronous)
 
     _synchronous[engine] = synchronous
+    engine.dialect.statement_compiler = _HintingSQLiteCompiler
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:

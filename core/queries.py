@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import models as m
+from . import search
 from .errors import Invalid
 from .models import TEXT_MAX
 from .text import fold, folded
@@ -106,6 +107,7 @@ def shape(query: ClientQuery) -> tuple:
         query.category_id is not None,
         query.industry is not None,
         searched(query),
+        bool(query.search) and search.indexed(query.search, searched(query)),
         query.sort,
         query.limit is not None,
         query.offset > 0,
@@ -123,8 +125,9 @@ def window(query: ClientQuery) -> dict[str, Any]:
         values["category_id"] = query.category_id
     if query.industry is not None:
         values["industry"] = fold(query.industry)
-    if searched(query):
+    if fields := searched(query):
         values["pattern"] = "%" + _escape_like(fold(query.search)) + "%"
+        values["match"] = search.match_query(query.search, fields)
     return values
 
 
@@ -149,11 +152,16 @@ def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
     if fields == ():
         terms.append(sa.false())  # the term is longer than any value it could be found in
     elif fields:
-        pattern = bp("pattern", type_=sa.String())
-        terms.append(
-            sa.or_(*(folded(SEARCHABLE[f]).like(pattern, escape="/") for f in fields))
-        )
+        terms.append(search.contains(SEARCHABLE, fields, search.indexed(query.search, fields)))
     return terms
+def sort_columns(query: ClientQuery) -> Mapping[str, sa.ColumnElement]:
+    """Where a page of ``query`` reads its sort keys (``order_by``'s ``columns``)."""
+    fields = searched(query)
+    if fields and search.indexed(query.search, fields):
+        return search.sort_keys(SORTABLE)
+    return SORTABLE
+
+
 def order_by(sort: tuple[Sort, ...],
              columns: Mapping[str, sa.ColumnElement] = SORTABLE) -> list[sa.ColumnElement]:
     """The requested order plus ``id`` as a tie-break, so pages never overlap or skip rows;

@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 
 from core import migrate
 from core import models as m
+from core import search
 from core.errors import Conflict, Invalid, NotFound
 from core.keys import hash_key
 from core.queries import ClientQuery, conditions
@@ -20,7 +21,10 @@ def test_migrations_build_exactly_the_models(store, backend):
     assert migrate.is_current(store.engine)
 
     def here(obj, name, kind, reflected, compare_to) -> bool:
-        """An index built on one database only (the search trigrams) is compared there only."""
+        """An index built on one database only (the search trigrams) is compared there only;
+        SQLite's search index is the triggers' (``core.search``), not the models'."""
+        if kind == "table" and reflected and name.startswith(search.SQLITE_TABLES_PREFIX):
+            return backend != "sqlite"  # so found on PostgreSQL, it fails the comparison
         wanted = getattr(obj, "_ddl_if", None)
         return wanted is None or wanted.dialect in (None, backend)
 
