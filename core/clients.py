@@ -34,7 +34,6 @@ from .queries import (
     order_by,
     searched,
     shape,
-    sort_columns,
     window,
 )
 from .scope import Scope, scope_terms, scoped
@@ -51,21 +50,28 @@ c = m.clients.c
 bp = sa.bindparam
 
 
-def _page(projection: Projection, query: ClientQuery, limited: bool) -> sa.Select:
-    """A page's statement. Past the first rows, and for a search SQLite's index answers, it
-    is a deferred join: the page's ids are chosen first, reading only what orders them (for
-    an offset, ``c.id`` from the ordering index for every row skipped; for a search, each
-    match's sort key), and only the chosen rows are then read in full, their joins included."""
+#: SQLite has no statistics to plan by: a page filtered by what an index finds (a search, an
+#: industry) is read from its matches when they are at most this many (each looked up, then
+#: sorted), and by walking the sort order otherwise (which finds a page of common matches
+#: after a few rows, and rare ones only after the whole tenant).
+FEW_MATCHES = 2000
+
+
+def _page(projection: Projection, query: ClientQuery, limited: bool,
+          by_matches: bool = False) -> sa.Select:
+    """A page's statement. Past the first rows, and ``by_matches``, it is a deferred join: the
+    page's ids are chosen first, reading only what orders them (for an offset, ``c.id`` from
+    the ordering index for every row skipped; by matches, each match's sort key), and only
+    the chosen rows are then read in full, their joins included."""
     where = [*scope_terms(limited), *conditions(query)]
-    columns = sort_columns(query)
-    order = order_by(query.sort, columns)
+    order = order_by(query.sort, search.sort_keys(SORTABLE) if by_matches else SORTABLE)
     limit = bp("limit") if query.limit is not None else None
-    if not query.offset and columns is SORTABLE:
+    if not query.offset and not by_matches:
         return projection.select.where(*where).order_by(*order).limit(limit)
     keys = dict.fromkeys(("id", *(s.field for s in query.sort)))
     chosen = (sa.select(*(SORTABLE[key] for key in keys)).where(*where).order_by(*order)
               .limit(limit).offset(bp("offset") if query.offset else None))
-    if columns is not SORTABLE:  # the matches are looked up by id, not found by a walk
+    if by_matches and _indexed_search(query):  # looked up by id, not found by a walk
         chosen = chosen.with_hint(m.clients, search.BY_ID, "sqlite")
     chosen = chosen.subquery("chosen")
     source = projection.select.get_final_froms()[0]
@@ -73,6 +79,20 @@ def _page(projection: Projection, query: ClientQuery, limited: bool) -> sa.Selec
     # the planner reads the few chosen rows first instead of walking clients in order.
     return (projection.select.select_from(chosen.join(source, c.id == chosen.c.id))
             .where(*scope_terms(limited)).order_by(*order_by(query.sort, chosen.c)))
+
+
+def _indexed_search(query: ClientQuery) -> bool:
+    fields = searched(query)
+    return bool(fields) and search.indexed(query.search, fields)
+
+
+def _count(query: ClientQuery, limited: bool, at_most: bool = False) -> sa.Select:
+    """The statement counting ``query``'s matches; ``at_most``: no more than ``at_most``."""
+    where = [*scope_terms(limited), *conditions(query)]
+    if not at_most:
+        return sa.select(sa.func.count()).select_from(m.clients).where(*where)
+    found = sa.select(c.id).where(*where).limit(bp("at_most")).subquery("found")
+    return sa.select(sa.func.count()).select_from(found)
 
 
 class Clients:
@@ -117,30 +137,38 @@ class Clients:
         # The page must agree with its total and its tags or custom values; a page alone is one
         # statement (the workspace check needs no agreement), so it skips the transaction.
         agree = query.with_total or projection.tags or projection.custom_fields
-        search = searched(query) is not None  # planned for its pattern (``Session._run``)
+        planned = searched(query) is not None  # planned for its pattern (``Session._run``)
+        # SQLite: how many match decides how the page is read (``FEW_MATCHES``).
+        weigh = (self._db.dialect.name == "sqlite" and query.offset <= MAX_OFFSET
+                 and (_indexed_search(query) or query.industry is not None))
         with self._db.snapshot() if agree else self._db.read() as s:
             if query.workspace_id is not None:
                 self._workspaces.check(s, scope, query.workspace_id)
-            if query.offset > MAX_OFFSET:
+            total = matches = None
+            if weigh:
+                if query.with_total:
+                    total = matches = s.scalar(("count", form, limited),
+                                               lambda: _count(query, limited), values)
+                else:
+                    matches = s.scalar(("count at most", form, limited),
+                                       lambda: _count(query, limited, at_most=True),
+                                       {**values, "at_most": FEW_MATCHES + 1})
+            by_matches = matches is not None and matches <= FEW_MATCHES
+            if query.offset > MAX_OFFSET or matches == 0:
                 items: list[dict] = []
             else:
-                items = s.rows(("list", projection, form, limited),
-                               lambda: _page(projection, query, limited), values,
-                               plan_each=search)
+                items = s.rows(("list", projection, form, limited, by_matches),
+                               lambda: _page(projection, query, limited, by_matches), values,
+                               plan_each=planned)
                 attach(s, scope.tenant_id, items, projection)
-            total = None
-            if query.with_total:
+            if query.with_total and total is None:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
                     total = len(items)
                 elif counts.answers(query):
                     total = counts.total(s, query, limited, form, values)
                 else:
-                    total = s.scalar(
-                        ("count", form, limited),
-                        lambda: sa.select(sa.func.count()).select_from(m.clients)
-                        .where(*scope_terms(limited), *conditions(query)),
-                        values, plan_each=search,
-                    )
+                    total = s.scalar(("count", form, limited), lambda: _count(query, limited),
+                                     values, plan_each=planned)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     def stream(

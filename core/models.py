@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Field, SQLModel
 
+from .text import folded
+
 # SQLite only auto-increments an ``INTEGER PRIMARY KEY``; PostgreSQL gets 64-bit ids.
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 JSONDoc = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -275,7 +277,6 @@ class Client(SQLModel, table=True):
         sa.Index("ix_clients_tenant_name", "tenant_id", "name", "id"),
         sa.Index("ix_clients_tenant_phone", "tenant_id", "phone", "id"),
         sa.Index("ix_clients_tenant_status", "tenant_id", "status", "id"),
-        sa.Index("ix_clients_tenant_industry", "tenant_id", "industry", "id"),
         sa.Index("ix_clients_tenant_category", "tenant_id", "category_id", "id"),
         sa.CheckConstraint("status IN ('active', 'inactive')", name="ck_clients_status"),
         sa.UniqueConstraint("tenant_id", "uuid", name="uq_clients_tenant_uuid"),
@@ -342,6 +343,13 @@ for _column in SEARCH_INDEXED:
              sa.func.lower(Client.__table__.c[_column]).label(f"{_column}_folded"),
              postgresql_using="gin", postgresql_ops={f"{_column}_folded": "gin_trgm_ops"},
              ).ddl_if(dialect="postgresql")
+
+
+#: Talynce's ``industry`` filter is a case-folded equality (``folded(industry) = :industry``):
+#: an index of that expression answers it on both databases (``cg_fold`` on SQLite, which
+#: clientgate's connections define; ``lower`` on PostgreSQL), migration 0011.
+sa.Index("ix_clients_tenant_industry_folded", Client.__table__.c.tenant_id,
+         folded(Client.__table__.c.industry), Client.__table__.c.id)
 
 
 class ClientCount(SQLModel, table=True):

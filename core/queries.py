@@ -154,14 +154,6 @@ def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
     elif fields:
         terms.append(search.contains(SEARCHABLE, fields, search.indexed(query.search, fields)))
     return terms
-def sort_columns(query: ClientQuery) -> Mapping[str, sa.ColumnElement]:
-    """Where a page of ``query`` reads its sort keys (``order_by``'s ``columns``)."""
-    fields = searched(query)
-    if fields and search.indexed(query.search, fields):
-        return search.sort_keys(SORTABLE)
-    return SORTABLE
-
-
 def order_by(sort: tuple[Sort, ...],
              columns: Mapping[str, sa.ColumnElement] = SORTABLE) -> list[sa.ColumnElement]:
     """The requested order plus ``id`` as a tie-break, so pages never overlap or skip rows;
