@@ -40,7 +40,7 @@ def test_postgresql_searches_clients_through_trigram_indexes(store, backend):
     through another index. Sequential scans are off: at this size the planner still reckons
     one read of the table cheaper for a search of two or three columns."""
     if backend != "postgresql":
-        pytest.skip("trigram GIN indexes are PostgreSQL's (SQLite has its FTS5 index, tests/core/test_plans.py)")
+        pytest.skip("trigram GIN indexes are PostgreSQL's (SQLite's FTS5 index: test_plans.py)")
     kit = make_tenant(store, "trigram")
     category = store.categories.list(kit.id)[0]["id"]
     with store.engine.begin() as conn:
