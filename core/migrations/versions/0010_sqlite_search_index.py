@@ -38,7 +38,7 @@ STATEMENTS = [
     'CREATE TABLE client_search_rows (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, '
     'client_id INTEGER NOT NULL, UNIQUE (tenant_id, client_id))',
     f"CREATE VIRTUAL TABLE client_search USING fts5({_LIST}, "
-    "tokenize = 'trigram case_sensitive 1')",
+    "tokenize = 'trigram case_sensitive 1', columnsize = 0)",
     'INSERT INTO client_search_rows (tenant_id, client_id) '
     'SELECT tenant_id, id FROM clients ORDER BY tenant_id, id',
     f"INSERT INTO client_search (rowid, {_LIST}) "
