@@ -31,10 +31,12 @@ test: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) bench/run.py
 
-# A minute: every dialect on both backends, one short round, half targets (CI runs it).
+# About 90 s: every dialect on both backends, one short round, half targets; then every
+# list, search and filter of the scale benchmark at 20,000 clients, answers judged (CI runs it).
 bench-smoke: $(VENV)/.test-installed
 	$(PY) bench/run.py --smoke --backend sqlite,postgresql --dialect all --seconds 1 --rounds 1 \
 	  --clients 2000
+	$(PY) bench/scale.py --answers-only --clients 20000 --small 2000 --repeat 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info
