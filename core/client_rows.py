@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from . import custom_fields, tags
+from . import custom_fields
 from . import models as m
 from .clock import now
 from .errors import NotFound
@@ -65,21 +65,16 @@ def fetch(s: Session, scope: Scope, key: Key, proj: Projection, *,
     row = s.one(("get", proj, key.column, scope.limited, slug is not None), build, values)
     if row is None:
         raise NotFound("client", key.asked)
-    if proj.tags or proj.custom_fields:
+    if proj.custom_fields:
         attach(s, scope.tenant_id, [row], proj)
     return row
 
 
 def attach(s: Session, tenant_id: int, rows: list[dict], proj: Projection) -> None:
-    """Add tags and custom field values to ``rows`` (clients of ``tenant_id``), one query each,
-    if the projection asks."""
-    if not rows or not (proj.tags or proj.custom_fields):
-        return
-    by_id = {r["id"]: r for r in rows}
-    if proj.tags:
-        tags.attach(s, tenant_id, by_id)
-    if proj.custom_fields:
-        custom_fields.attach(s, tenant_id, by_id)
+    """Add custom field values to ``rows`` (clients of ``tenant_id``), in one query, if the
+    projection asks (tags come in the rows' own statement: ``tags.listed``)."""
+    if rows and proj.custom_fields:
+        custom_fields.attach(s, tenant_id, {r["id"]: r for r in rows})
 
 
 def reach(s: Session, scope: Scope, key: Key) -> int | None:

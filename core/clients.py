@@ -134,9 +134,10 @@ class Clients:
         limited = scope.limited
         form = shape(query)
         values = scoped(scope, **window(query))
-        # The page must agree with its total and its tags or custom values; a page alone is one
-        # statement (the workspace check needs no agreement), so it skips the transaction.
-        agree = query.with_total or projection.tags or projection.custom_fields
+        # The page must agree with its total and its custom values; a page alone (its tags
+        # included) is one statement (the workspace check needs no agreement), so it skips the
+        # transaction.
+        agree = query.with_total or projection.custom_fields
         planned = searched(query) is not None  # planned for its pattern (``Session._run``)
         # SQLite: how many match decides how the page is read (``FEW_MATCHES``).
         weigh = (self._db.dialect.name == "sqlite" and query.offset <= MAX_OFFSET

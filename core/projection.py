@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from . import models as m
+from .tags import listed
 
 _owner = m.client_users.alias("owner")
 
@@ -24,8 +25,11 @@ JOINED: dict[str, sa.ColumnElement] = {
     "owner_last_name": _owner.c.last_name,
     "owner_email": _owner.c.email,
 }
-FETCHED = frozenset({"tags", "custom_fields"})
-FIELDS = frozenset(COLUMNS) | frozenset(JOINED) | FETCHED
+#: Read in the client's statement as a subquery each.
+LISTED = {"tags": listed}
+#: Read in a statement of their own, for a whole page at once (``client_rows.attach``).
+FETCHED = frozenset({"custom_fields"})
+FIELDS = frozenset(COLUMNS) | frozenset(JOINED) | frozenset(LISTED) | FETCHED
 
 
 class Projection:
@@ -41,7 +45,7 @@ class Projection:
         self.fields = wanted
         self.tags = "tags" in wanted
         self.custom_fields = "custom_fields" in wanted
-        selected = [n for n in (*COLUMNS, *JOINED) if n in wanted]
+        selected = [n for n in (*COLUMNS, *JOINED, *LISTED) if n in wanted]
         self.keys = tuple(selected)
         source: sa.FromClause = m.clients
         c = m.clients.c
@@ -56,7 +60,8 @@ class Projection:
         if wanted & {"owner_id", "owner_first_name", "owner_last_name", "owner_email"}:
             source = source.outerjoin(_owner, sa.and_(
                 _owner.c.tenant_id == c.tenant_id, _owner.c.client_id == c.id, _owner.c.is_owner))
-        columns = [(COLUMNS.get(n) if n in COLUMNS else JOINED[n]).label(n) for n in selected]
+        columns = [(COLUMNS[n] if n in COLUMNS else JOINED[n] if n in JOINED else LISTED[n]())
+                   .label(n) for n in selected]
         self.select = sa.select(*columns).select_from(source)
 
     def __or__(self, other: Projection | Iterable[str]) -> Projection:

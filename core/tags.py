@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
 from . import models as m
+from .models import JSONDoc
 from .session import Session
 
 t = m.client_tags.c
@@ -31,16 +36,27 @@ def replace(s: Session, tenant_id: int, client_id: int, tags: list[str]) -> None
     insert(s, tenant_id, client_id, tags)
 
 
-def attach(s: Session, tenant_id: int, by_id: dict[int, dict]) -> None:
-    """Set each row's ``tags`` (rows by client id), in one query."""
-    ids = {f"id_{i}": cid for i, cid in enumerate(by_id)}
-    for row in by_id.values():
-        row["tags"] = []
-    for row in s.rows(
-        ("tags", len(ids)),
-        lambda: sa.select(t.client_id, t.title)
-        .where(t.tenant_id == bp("tenant_id"), t.client_id.in_([bp(n) for n in ids]))
-        .order_by(t.client_id, t.position),
-        {"tenant_id": tenant_id, **ids},
-    ):
-        by_id[row["client_id"]]["tags"].append(row["title"])
+class listed(ColumnElement[Any]):  # noqa: N801 (a SQL expression, named as one)
+    """The client's tags in order, as a JSON array, read in the client's own statement (a
+    correlated subquery of ``clients``): a page of clients with their tags is one statement,
+    not two."""
+
+    type = JSONDoc
+    inherit_cache = True
+
+
+_WHERE = ("client_tags.tenant_id = clients.tenant_id "
+          "AND client_tags.client_id = clients.id")
+
+
+@compiles(listed)
+def _json_agg(element: listed, compiler: Any, **kw: Any) -> str:
+    return (f"(SELECT coalesce(json_agg(client_tags.title ORDER BY client_tags.position), "
+            f"'[]') FROM client_tags WHERE {_WHERE})")
+
+
+@compiles(listed, "sqlite")
+def _json_group_array(element: listed, compiler: Any, **kw: Any) -> str:
+    # SQLite aggregates the rows of an ordered subquery in that order.
+    return (f"(SELECT json_group_array(title) FROM (SELECT client_tags.title AS title "
+            f"FROM client_tags WHERE {_WHERE} ORDER BY client_tags.position))")
