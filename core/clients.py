@@ -58,16 +58,20 @@ FEW_MATCHES = 2000
 
 
 def _page(projection: Projection, query: ClientQuery, limited: bool,
-          by_matches: bool = False) -> sa.Select:
+          by_matches: bool = False, total: sa.ColumnElement | None = None) -> sa.Select:
     """A page's statement. Past the first rows, and ``by_matches``, it is a deferred join: the
     page's ids are chosen first, reading only what orders them (for an offset, ``c.id`` from
     the ordering index for every row skipped; by matches, each match's sort key), and only
-    the chosen rows are then read in full, their joins included."""
+    the chosen rows are then read in full, their joins included. ``total``: a column added to
+    every row, as ``_total``."""
+    select = projection.select
+    if total is not None:
+        select = select.add_columns(total.label("_total"))
     where = [*scope_terms(limited), *conditions(query)]
     order = order_by(query.sort, search.sort_keys(SORTABLE) if by_matches else SORTABLE)
     limit = bp("limit") if query.limit is not None else None
     if not query.offset and not by_matches:
-        return projection.select.where(*where).order_by(*order).limit(limit)
+        return select.where(*where).order_by(*order).limit(limit)
     keys = dict.fromkeys(("id", *(s.field for s in query.sort)))
     chosen = (sa.select(*(SORTABLE[key] for key in keys)).where(*where).order_by(*order)
               .limit(limit).offset(bp("offset") if query.offset else None))
@@ -77,7 +81,7 @@ def _page(projection: Projection, query: ClientQuery, limited: bool,
     source = projection.select.get_final_froms()[0]
     # Ordered by the chosen rows' own columns: an index on clients cannot give that order, so
     # the planner reads the few chosen rows first instead of walking clients in order.
-    return (projection.select.select_from(chosen.join(source, c.id == chosen.c.id))
+    return (select.select_from(chosen.join(source, c.id == chosen.c.id))
             .where(*scope_terms(limited)).order_by(*order_by(query.sort, chosen.c)))
 
 
@@ -134,10 +138,11 @@ class Clients:
         limited = scope.limited
         form = shape(query)
         values = scoped(scope, **window(query))
-        # The page must agree with its total and its custom values; a page alone (its tags
-        # included) is one statement (the workspace check needs no agreement), so it skips the
-        # transaction.
-        agree = query.with_total or projection.custom_fields
+        # The page must agree with its total and its custom values. A page alone, its tags
+        # included, is one statement (the workspace check needs no agreement), and so is a page
+        # with a total the kept counts give (a column of it): those skip the transaction.
+        inline = query.with_total and counts.answers(query) and query.offset <= MAX_OFFSET
+        agree = (query.with_total and not inline) or projection.custom_fields
         planned = searched(query) is not None  # planned for its pattern (``Session._run``)
         # SQLite: how many match decides how the page is read (``FEW_MATCHES``).
         weigh = (self._db.dialect.name == "sqlite" and query.offset <= MAX_OFFSET
@@ -158,10 +163,18 @@ class Clients:
             if query.offset > MAX_OFFSET or matches == 0:
                 items: list[dict] = []
             else:
-                items = s.rows(("list", projection, form, limited, by_matches),
-                               lambda: _page(projection, query, limited, by_matches), values,
-                               plan_each=planned)
+                items = s.rows(
+                    ("list", projection, form, limited, by_matches, inline),
+                    lambda: _page(projection, query, limited, by_matches,
+                                  counts.column(query, limited) if inline else None),
+                    values, plan_each=planned)
                 attach(s, scope.tenant_id, items, projection)
+            if inline:
+                for row in items:
+                    total = int(row.pop("_total"))
+                if total is None:  # no row to carry it: none at all, or a page past the end
+                    total = 0 if query.offset == 0 else counts.total(s, query, limited, form,
+                                                                     values)
             if query.with_total and total is None:
                 if query.offset == 0 and query.limit is not None and len(items) < query.limit:
                     total = len(items)

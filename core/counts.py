@@ -24,21 +24,29 @@ def answers(query: ClientQuery) -> bool:
     return query.industry is None and searched(query) is None
 
 
+def statement(query: ClientQuery, limited: bool) -> sa.Select:
+    """The sum of the kept counts ``query`` matches (``answers(query)`` must hold), bound by
+    the list's values (``scoped(scope, **window(query))``)."""
+    terms = [k.tenant_id == bp("tenant_id")]
+    if limited:
+        terms.append(k.workspace_id == bp("scope_workspace_id"))
+    if query.workspace_id is not None:
+        terms.append(k.workspace_id == bp("workspace_id"))
+    if query.statuses:
+        terms.append(k.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
+    if query.category_id is not None:
+        terms.append(k.category_id == bp("category_id"))
+    return sa.select(sa.func.coalesce(sa.func.sum(k.clients), 0)).where(*terms)
+
+
+def column(query: ClientQuery, limited: bool) -> sa.ColumnElement:
+    """``statement`` as a column of the page's own statement: the page and its total then
+    come from one statement, so they agree without a transaction around two."""
+    return statement(query, limited).scalar_subquery()
+
+
 def total(s: Session, query: ClientQuery, limited: bool, form: tuple,
           values: dict) -> int:
-    """``query``'s total from the kept counts (``answers(query)`` must hold); ``values`` are
-    the list's bind values (``scoped(scope, **window(query))``)."""
-
-    def statement() -> sa.Select:
-        terms = [k.tenant_id == bp("tenant_id")]
-        if limited:
-            terms.append(k.workspace_id == bp("scope_workspace_id"))
-        if query.workspace_id is not None:
-            terms.append(k.workspace_id == bp("workspace_id"))
-        if query.statuses:
-            terms.append(k.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
-        if query.category_id is not None:
-            terms.append(k.category_id == bp("category_id"))
-        return sa.select(sa.func.coalesce(sa.func.sum(k.clients), 0)).where(*terms)
-
-    return int(s.scalar(("kept count", form, limited), statement, values))
+    """``query``'s total from the kept counts, in a statement of its own."""
+    return int(s.scalar(("kept count", form, limited), lambda: statement(query, limited),
+                        values))
