@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from . import models as m
-from .queries import ClientQuery, searched
+from .queries import ClientQuery, group_terms, searched
 from .session import Session
 
 k = m.client_counts.c
@@ -27,15 +27,9 @@ def answers(query: ClientQuery) -> bool:
 def statement(query: ClientQuery, limited: bool) -> sa.Select:
     """The sum of the kept counts ``query`` matches (``answers(query)`` must hold), bound by
     the list's values (``scoped(scope, **window(query))``)."""
-    terms = [k.tenant_id == bp("tenant_id")]
+    terms = [k.tenant_id == bp("tenant_id"), *group_terms(query, k)]
     if limited:
         terms.append(k.workspace_id == bp("scope_workspace_id"))
-    if query.workspace_id is not None:
-        terms.append(k.workspace_id == bp("workspace_id"))
-    if query.statuses:
-        terms.append(k.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
-    if query.category_id is not None:
-        terms.append(k.category_id == bp("category_id"))
     return sa.select(sa.func.coalesce(sa.func.sum(k.clients), 0)).where(*terms)
 
 

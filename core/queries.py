@@ -135,9 +135,9 @@ def _escape_like(text: str) -> str:
     return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
-def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
-    """The WHERE terms for a query's filters, as named bind parameters (see ``window``)."""
-    c = m.clients.c
+def group_terms(query: ClientQuery, c: Any) -> list[sa.ColumnElement[bool]]:
+    """The terms for a query's workspace, status and category filters, on the columns ``c``
+    (``clients``, or ``client_counts``, which keeps counts by the same columns)."""
     bp = sa.bindparam
     terms: list[sa.ColumnElement[bool]] = []
     if query.workspace_id is not None:
@@ -146,6 +146,14 @@ def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
         terms.append(c.status.in_([bp(f"status_{i}") for i in range(len(query.statuses))]))
     if query.category_id is not None:
         terms.append(c.category_id == bp("category_id"))
+    return terms
+
+
+def conditions(query: ClientQuery) -> list[sa.ColumnElement[bool]]:
+    """The WHERE terms for a query's filters, as named bind parameters (see ``window``)."""
+    c = m.clients.c
+    bp = sa.bindparam
+    terms = group_terms(query, c)
     if query.industry is not None:
         terms.append(folded(c.industry) == bp("industry"))
     fields = searched(query)

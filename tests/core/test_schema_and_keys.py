@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from core import migrate
+from core import migrate, search
 from core import models as m
-from core import search
 from core.errors import Conflict, Invalid, NotFound
 from core.keys import hash_key
 from core.queries import ClientQuery, conditions
