@@ -31,6 +31,7 @@ from .queries import (
     ClientQuery,
     Page,
     conditions,
+    indexed_search,
     order_by,
     searched,
     shape,
@@ -75,7 +76,7 @@ def _page(projection: Projection, query: ClientQuery, limited: bool,
     keys = dict.fromkeys(("id", *(s.field for s in query.sort)))
     chosen = (sa.select(*(SORTABLE[key] for key in keys)).where(*where).order_by(*order)
               .limit(limit).offset(bp("offset") if query.offset else None))
-    if by_matches and _indexed_search(query):  # looked up by id, not found by a walk
+    if by_matches and indexed_search(query):  # looked up by id, not found by a walk
         chosen = chosen.with_hint(m.clients, search.BY_ID, "sqlite")
     chosen = chosen.subquery("chosen")
     source = projection.select.get_final_froms()[0]
@@ -83,11 +84,6 @@ def _page(projection: Projection, query: ClientQuery, limited: bool,
     # the planner reads the few chosen rows first instead of walking clients in order.
     return (select.select_from(chosen.join(source, c.id == chosen.c.id))
             .where(*scope_terms(limited)).order_by(*order_by(query.sort, chosen.c)))
-
-
-def _indexed_search(query: ClientQuery) -> bool:
-    fields = searched(query)
-    return bool(fields) and search.indexed(query.search, fields)
 
 
 def _count(query: ClientQuery, limited: bool, at_most: bool = False) -> sa.Select:
@@ -146,7 +142,7 @@ class Clients:
         planned = searched(query) is not None  # planned for its pattern (``Session._run``)
         # SQLite: how many match decides how the page is read (``FEW_MATCHES``).
         weigh = (self._db.dialect.name == "sqlite" and query.offset <= MAX_OFFSET
-                 and (_indexed_search(query) or query.industry is not None))
+                 and (indexed_search(query) or query.industry is not None))
         with self._db.snapshot() if agree else self._db.read() as s:
             if query.workspace_id is not None:
                 self._workspaces.check(s, scope, query.workspace_id)

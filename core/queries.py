@@ -99,6 +99,12 @@ def searched(query: ClientQuery) -> tuple[str, ...] | None:
                  if size <= (SEARCHABLE[f].type.length or TEXT_MAX))
 
 
+def indexed_search(query: ClientQuery) -> bool:
+    """Whether ``query`` searches, and SQLite's index answers the search (``core.search``)."""
+    fields = searched(query)
+    return bool(fields) and search.indexed(query.search, fields)
+
+
 def shape(query: ClientQuery) -> tuple:
     """What makes two queries need different SQL (their values aside): the statement cache key."""
     return (
@@ -107,7 +113,7 @@ def shape(query: ClientQuery) -> tuple:
         query.category_id is not None,
         query.industry is not None,
         searched(query),
-        bool(query.search) and search.indexed(query.search, searched(query)),
+        indexed_search(query),
         query.sort,
         query.limit is not None,
         query.offset > 0,
