@@ -20,6 +20,7 @@ from .categories import Categories
 from .checks import SLUG
 from .client_rows import Key, attach, fetch, locate, touch
 from .clock import now
+from .documents import Document
 from .errors import Invalid, NotFound
 from .numbering import take
 from .outbox import Outbox
@@ -40,7 +41,7 @@ from .queries import (
 from .scope import Scope, scope_terms, scoped
 from .session import Session
 from .sql import Statements
-from .streaming import Batches
+from .streaming import Batches, Documents
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
 from .text import email_form
@@ -187,6 +188,12 @@ class Clients:
         """Every match in id order, ``batch`` rows at a time (``Batches.next()``); nothing is
         read until the first batch is asked for."""
         return Batches(self._db, self._workspaces, scope, query, projection, batch)
+
+    def documents(self, scope: Scope, query: ClientQuery, document: Document,
+                  batch: int = 2000) -> Documents:
+        """As ``stream``, each match as the JSON text ``document`` has the database write (a row
+        it is not exact for comes as a row of ``document.projection``)."""
+        return Documents(self._db, self._workspaces, scope, query, document, batch)
 
     def require(self, scope: Scope, client_id: Any) -> None:
         """``NotFound`` unless ``client_id`` is a client the scope can reach."""

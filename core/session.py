@@ -172,6 +172,13 @@ class Session:
                 row[name] = reader(row[name])
         return rows
 
+    def tuples(self, key: Hashable, build: Callable[[], sa.Executable],
+               values: Mapping[str, Any]) -> list[tuple]:
+        """The rows as the driver gives them, converted by nobody: for statements whose columns
+        the driver already reads as they are wanted (ids, text)."""
+        _, cur = self._run(key, build, values)
+        return cur.fetchall()
+
     def one(self, key: Hashable, build: Callable[[], sa.Executable],
             values: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row as a dict, or ``None``."""

@@ -19,6 +19,10 @@ from .login import login
 from .schemas import CLIENT, CREATE, EVERY_CLIENT, PAGING, SLUG_QUERY, UPDATE
 
 FIELDS = CLIENT.projection
+#: The client object as the database writes it: the whole-workspace list is text from SQL.
+DOCUMENT = CLIENT.document
+if DOCUMENT is None:
+    raise TypeError("a GitScrum client field has no SQL form (dialects.kit.wire)")
 
 
 async def workspace(call: Call, slug: str) -> Scope:
@@ -53,7 +57,7 @@ def one(row: dict[str, Any], status: int = 200) -> JSON:
 @endpoint
 async def list_clients(call: Call) -> Response:
     scope = await workspace(call, company_slug(call))
-    batches = call.store.clients.stream(scope, EVERY_CLIENT, FIELDS, batch=PAGING.batch)
+    batches = call.store.clients.documents(scope, EVERY_CLIENT, DOCUMENT, batch=PAGING.batch)
     return await PAGING.respond(call.run, batches, CLIENT.render, option=CLIENT.option)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from marshmallow import post_load
 
+from core.documents import Part, plain_number
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.queries import ClientQuery
 from dialects.kit.paging import Everything
@@ -38,6 +41,14 @@ LINE_MAX = (NAME_MAX - 1) // 2
 COMPOSED_FROM = ("billing_street", "billing_city", "billing_zip", "billing_country")
 
 
+def address_sql(columns: Mapping[str, sa.ColumnElement]) -> Part:
+    """``address`` in SQL where it is the stored free-text address: a row with one, or with no
+    part to compose it from (the composing itself is left to ``address``)."""
+    stored = columns["address"]
+    no_parts = sa.and_(*[columns[name].is_(None) for name in COMPOSED_FROM])
+    return Part(stored, exact=sa.or_(stored.is_not(None), no_parts))
+
+
 def address(row: Any) -> str | None:
     """The free-text address; without one, the parts GitScrum's own client sends, composed:
     the street's lines, city, postcode and country, ``", "`` between them (None: no part)."""
@@ -55,13 +66,14 @@ def address(row: Any) -> str | None:
 CLIENT = ClientObject({
     "uuid": "uuid", "name": "name", "email": "email", "phone": "phone", "website": "website",
     "address": Computed(("address", *COMPOSED_FROM), out=address,
-                        back=lambda value: {"address": value}),
+                        back=lambda value: {"address": value}, sql=address_sql),
     "notes": "notes", "projects_count": "projects_count",
-    "invoices_total": Field("invoices_total", out=number, back=lambda v: Decimal(str(v))),
+    "invoices_total": Field("invoices_total", out=number, back=lambda v: Decimal(str(v)),
+                            sql=plain_number),
     "created_at": timestamp("created_at"),
 }, option=SECONDS_Z)
 #: "Returns all clients in the workspace": the workspace is the scope, so no filter and no page.
-PAGING = Everything(batch=500)
+PAGING = Everything(batch=2000)
 EVERY_CLIENT = ClientQuery(**PAGING.window({}))
 
 

@@ -24,6 +24,7 @@ answer's envelope and says what it holds (``Reading``), or raises ``PageError``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +36,6 @@ from starlette.responses import Response, StreamingResponse
 
 from core.queries import Page
 from core.streaming import Batches
-
-from .responses import JSON
 
 Run = Callable[..., Awaitable[Any]]
 
@@ -252,22 +251,41 @@ class Everything(Paging):
 
     async def respond(self, run: Run, batches: Batches, render: Callable[[dict], Any], *,
                       option: int = 0) -> Response:
-        """The answer for ``batches`` (the store's ``clients.stream``), each read through ``run``
-        (``Call.run``: where store calls run)."""
+        """The answer for ``batches`` (the store's ``clients.stream`` or ``clients.documents``),
+        each read through ``run`` (``Call.run``: where store calls run). A batch's items are
+        rows, which ``render`` shows, or JSON texts the database wrote (``core.documents``)."""
         # The first read happens before the response starts, so its errors get a proper status.
         first = await run(batches.next)
-        if first is None or len(first) < self.batch:  # a short batch is the last one
-            items = [render(r) for r in first or ()]
-            return JSON(self.envelope(items, Page(items=items)), option=option)
-        return StreamingResponse(self._stream(run, first, batches, render, option),
+        body = _encoded(first or [], render, option)
+        if batches.done:
+            return Response(b'{"data":[' + body + b"]}", media_type="application/json")
+        return StreamingResponse(self._stream(run, body, batches, render, option),
                                  media_type="application/json")
 
-    async def _stream(self, run: Run, batch: list[dict] | None, rest: Batches,
+    async def _stream(self, run: Run, body: bytes, rest: Batches,
                       render: Callable[[dict], Any], option: int) -> AsyncIterator[bytes]:
-        """``{"data":[...]}`` written a batch at a time."""
-        prefix = b'{"data":['
-        while batch:
-            yield prefix + orjson.dumps([render(r) for r in batch], option=option)[1:-1]
-            prefix = b","
-            batch = await run(rest.next)
+        """``{"data":[...]}`` written a batch at a time, the next batch read while one is sent:
+        a database on another core (PostgreSQL) works while the gateway writes."""
+        ahead = asyncio.ensure_future(run(rest.next))
+        try:
+            yield b'{"data":[' + body
+            while batch := await ahead:
+                ahead = asyncio.ensure_future(run(rest.next))
+                yield b"," + _encoded(batch, render, option)
+        finally:
+            _forget(ahead)
         yield b"]}"
+
+
+def _forget(read: asyncio.Future) -> None:
+    """A read ahead nobody will take (the client went away): cancelled, its error retrieved."""
+    read.cancel()
+    read.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def _encoded(items: list[Any], render: Callable[[dict], Any], option: int) -> bytes:
+    """A batch as the members of a JSON array: texts as they are, rows rendered."""
+    if all(type(item) is str for item in items):
+        return ",".join(items).encode()
+    return b",".join(item.encode() if type(item) is str else
+                     orjson.dumps(render(item), option=option) for item in items)

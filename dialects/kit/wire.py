@@ -23,9 +23,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.projection import Projection
+import sqlalchemy as sa
+
+from core.documents import Document, Part, seconds_z
+from core.projection import COLUMNS, JOINED, Projection
 
 from .formats import parse_iso
+from .responses import SECONDS_Z
 
 Convert = Callable[[Any], Any]
 
@@ -38,6 +42,9 @@ class Field:
     store: str
     out: Convert | None = None
     back: Convert | None = None
+    #: The value ``out`` gives, in SQL, from the stored column (``core.documents``): lets the
+    #: database write objects holding this field (``ClientObject.document``).
+    sql: Callable[[sa.ColumnElement], sa.ColumnElement] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,9 @@ class Computed:
     stores: tuple[str, ...]
     out: Callable[[Mapping[str, Any]], Any]
     back: Callable[[Any], Mapping[str, Any]] | None = None
+    #: The value ``out`` gives, in SQL, from the stored columns by name, and for which rows it
+    #: is exact (``core.documents.Part``).
+    sql: Callable[[Mapping[str, sa.ColumnElement]], Part] | None = None
 
 
 def timestamp(store: str, out: Convert | None = None) -> Field:
@@ -62,7 +72,7 @@ Spec = str | Field | Computed | Mapping[str, "Spec"]
 class ClientObject:
     """A wire object (see the module docstring); nested objects are ``ClientObject`` too."""
 
-    __slots__ = ("spec", "fields", "projection", "option", "render", "_readers")
+    __slots__ = ("spec", "fields", "projection", "option", "render", "document", "_readers")
 
     def __init__(self, spec: Mapping[str, Spec], *, option: int = 0,
                  nested: bool = False) -> None:
@@ -75,6 +85,12 @@ class ClientObject:
         self._readers = tuple(self.spec.items())
         #: The object a stored client (a row of ``projection``) is on the wire.
         self.render: Callable[[Mapping[str, Any]], dict[str, Any]] = _compile(self)
+        #: The same object written by the database (``core.documents``), where every field has
+        #: a SQL form; ``None`` otherwise.
+        self.document: Document | None = None
+        if not nested:
+            members = _members(self, option)
+            self.document = None if members is None else Document(members, self.projection)
 
     def read(self, obj: Mapping[str, Any]) -> dict[str, Any]:
         """The store values a wire object holds, by store field; fields it lacks are left out."""
@@ -135,3 +151,44 @@ def _compile(obj: ClientObject) -> Callable[[Mapping[str, Any]], dict[str, Any]]
     namespace: dict[str, Any] = dict(converters)
     exec(compile(source, f"<client object {', '.join(obj.spec)[:60]}>", "exec"), namespace)
     return namespace["render"]
+
+
+#: The store column types whose values JSON shows as the driver reads them (text, integers).
+_AS_STORED = (sa.String, sa.Integer)
+
+
+def _members(obj: ClientObject, option: int) -> dict[str, Any] | None:
+    """``obj``'s fields as ``core.documents`` members, or ``None`` if one has no SQL form;
+    ``option`` is the encoder's (a nested object's timestamps are written as its parent's)."""
+    members: dict[str, Any] = {}
+    for name, spec in obj.spec.items():
+        if isinstance(spec, ClientObject):
+            member = _members(spec, option)
+        elif isinstance(spec, Computed):
+            columns = {store: _column(store) for store in spec.stores}
+            known = all(column is not None for column in columns.values())
+            member = spec.sql(columns) if spec.sql is not None and known else None
+        else:
+            member = _part(spec, option)
+        if member is None:
+            return None
+        members[name] = member
+    return members
+
+
+def _part(spec: Field, option: int) -> Part | None:
+    column = _column(spec.store)
+    if column is None:
+        return None
+    if spec.sql is not None:
+        return Part(spec.sql(column))
+    if spec.out is not None:
+        return None
+    if isinstance(column.type, sa.DateTime):
+        return Part(seconds_z(column)) if option & SECONDS_Z == SECONDS_Z else None
+    return Part(column) if isinstance(column.type, _AS_STORED) else None
+
+
+def _column(store: str) -> sa.ColumnElement | None:
+    """The column a store field is read from, if it is one (not a list, tags or custom fields)."""
+    return COLUMNS.get(store, JOINED.get(store))
