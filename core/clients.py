@@ -59,13 +59,13 @@ bp = sa.bindparam
 FEW_MATCHES = 2000
 
 
-def _page(projection: Projection, query: ClientQuery, limited: bool,
+def _page(projection: Projection | Document, query: ClientQuery, limited: bool,
           by_matches: bool = False, total: sa.ColumnElement | None = None) -> sa.Select:
     """A page's statement. Past the first rows, and ``by_matches``, it is a deferred join: the
     page's ids are chosen first, reading only what orders them (for an offset, ``c.id`` from
     the ordering index for every row skipped; by matches, each match's sort key), and only
     the chosen rows are then read in full, their joins included. ``total``: a column added to
-    every row, as ``_total``."""
+    every row, as ``_total``. A ``Document`` reads its rows as their JSON text."""
     select = projection.select
     if total is not None:
         select = select.add_columns(total.label("_total"))
@@ -131,7 +131,14 @@ class Clients:
             self._workspaces.find(scope, slug=slug)
             raise
 
-    def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL) -> Page:
+    def list(self, scope: Scope, query: ClientQuery, projection: Projection = ALL,
+             document: Document | None = None) -> Page:
+        """A page of ``query``'s matches, read with ``projection``. With ``document`` each item is
+        ``{"id", "document"}``, the client as JSON text the database wrote (``core.documents``);
+        a page holding a row the document is not exact for is read again as rows, of
+        ``document.projection``."""
+        if document is not None:
+            projection = document.projection
         limited = scope.limited
         form = shape(query)
         values = scoped(scope, **window(query))
@@ -160,11 +167,16 @@ class Clients:
             if query.offset > MAX_OFFSET or matches == 0:
                 items: list[dict] = []
             else:
-                items = s.rows(
-                    ("list", projection, form, limited, by_matches, inline),
-                    lambda: _page(projection, query, limited, by_matches,
-                                  counts.column(query, limited) if inline else None),
-                    values, plan_each=planned)
+                def read(source: Projection | Document) -> list[dict]:
+                    return s.rows(
+                        ("list", source, form, limited, by_matches, inline),
+                        lambda: _page(source, query, limited, by_matches,
+                                      counts.column(query, limited) if inline else None),
+                        values, plan_each=planned)
+
+                items = read(document if document is not None else projection)
+                if document is not None and any(r["document"] is None for r in items):
+                    items = read(projection)  # a row only Python renders: the page as rows
                 attach(s, scope.tenant_id, items, projection)
             if inline:
                 for row in items:

@@ -62,6 +62,28 @@ def _sliced(element: seconds_z, compiler: Any, **kw: Any) -> str:
     return f"(substr({column}, 1, 10) || 'T' || substr({column}, 12, 8) || 'Z')"
 
 
+class millis_z(FunctionElement):  # noqa: N801
+    """A stored timestamp as ``2023-01-01T12:00:00.123Z``: UTC, milliseconds (truncated, as
+    ``datetime.isoformat(timespec="milliseconds")`` does)."""
+
+    type = sa.String()
+    name = "millis_z"
+    inherit_cache = True
+
+
+@compiles(millis_z)
+def _to_char_ms(element: millis_z, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+
+
+@compiles(millis_z, "sqlite")
+def _sliced_ms(element: millis_z, compiler: Any, **kw: Any) -> str:
+    # As ``seconds_z``; a text with no fraction (whole seconds) reads as ".000".
+    column = compiler.process(element.clauses, **kw)
+    return f"(substr({column}, 1, 10) || 'T' || substr({column} || '.000', 12, 12) || 'Z')"
+
+
 class plain_number(FunctionElement):  # noqa: N801
     """A decimal as the shortest JSON number that is its value: ``125000``, ``1250.5``."""
 

@@ -23,6 +23,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
 from starlette.responses import Response
 from starlette.types import Scope
 
+from core.documents import millis_z
 from core.models import TEXT_MAX
 from core.values import MAX_TAGS
 from dialects.kit import errors as api
@@ -96,7 +97,7 @@ def store_message(field: str, code: str) -> str:
 
 def stamp(store: str) -> Field:
     """A timestamp as ``Date.prototype.toISOString()`` writes it."""
-    return timestamp(store, out=iso_millis_z)
+    return timestamp(store, out=iso_millis_z, sql=millis_z)
 
 
 def data(item: dict[str, Any], status_code: int = 200) -> JSON:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from core.documents import Document, Part, seconds_z
@@ -60,10 +61,11 @@ class Computed:
     sql: Callable[[Mapping[str, sa.ColumnElement]], Part] | None = None
 
 
-def timestamp(store: str, out: Convert | None = None) -> Field:
-    """A timestamp field: ``out`` formats it (``None``: the encoder does, per ``option``); read
-    back from any ISO 8601 form the vendors write."""
-    return Field(store, out=out, back=parse_iso)
+def timestamp(store: str, out: Convert | None = None,
+              sql: Callable[[sa.ColumnElement], sa.ColumnElement] | None = None) -> Field:
+    """A timestamp field: ``out`` formats it (``None``: the encoder does, per ``option``), and
+    ``sql`` does the same in SQL; read back from any ISO 8601 form the vendors write."""
+    return Field(store, out=out, back=parse_iso, sql=sql)
 
 
 Spec = str | Field | Computed | Mapping[str, "Spec"]
@@ -91,6 +93,12 @@ class ClientObject:
         if not nested:
             members = _members(self, option)
             self.document = None if members is None else Document(members, self.projection)
+
+    def shown(self, rows: list[Mapping[str, Any]]) -> list[Any]:
+        """The wire objects of a page the store read with ``document`` (its JSON text, as an
+        ``orjson.Fragment``) or with ``projection`` (rendered)."""
+        return [orjson.Fragment(row["document"]) if "document" in row else self.render(row)
+                for row in rows]
 
     def read(self, obj: Mapping[str, Any]) -> dict[str, Any]:
         """The store values a wire object holds, by store field; fields it lacks are left out."""

@@ -14,6 +14,8 @@ from .oauth import authorize, authorize_page, deny, token
 from .schemas import CLIENT, CREATE, LIST_QUERY, PAGING, UPDATE
 
 FIELDS = CLIENT.projection
+#: A page's clients are JSON the database writes (``core.documents``).
+DOCUMENT = CLIENT.document
 
 
 def client(row: dict, status: int = 200) -> JSON:
@@ -23,9 +25,8 @@ def client(row: dict, status: int = 200) -> JSON:
 @endpoint
 async def list_clients(call: Call) -> Response:
     page = await call.run(call.store.clients.list, call.scope, LIST_QUERY.load(call.query),
-                          FIELDS)
-    return JSON(PAGING.envelope([CLIENT.render(r) for r in page.items], page),
-                option=CLIENT.option)
+                          document=DOCUMENT)
+    return JSON(PAGING.envelope(CLIENT.shown(page.items), page), option=CLIENT.option)
 
 
 @endpoint

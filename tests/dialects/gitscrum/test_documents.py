@@ -4,7 +4,7 @@ uses) gives for the same row, value for value and type for type, on both databas
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import orjson
@@ -16,34 +16,21 @@ from core.scope import Scope
 from dialects.gitscrum import routes
 from dialects.gitscrum.schemas import CLIENT, EVERY_CLIENT
 
+from .. import hard
 from .common import LIST
 
-#: Text the store takes (no NUL), of every kind JSON must escape or carry: quotes, backslashes,
-#: control characters, line and paragraph separators, astral characters, blanks only.
-HARD_TEXT = ['"quoted" \\ back\\slash', "tab\there\nnew\r\nline", "\x01\x1f\x7f controls",
-             "\u2028\u2029 separators", "emoji 😀 and ß, İ, Σ", "   ", "", "</script>",
-             "\u00a0no-break\u00a0", "'single' and `tick`"]
-AMOUNTS = [Decimal(0), Decimal(125000), Decimal("1250.5"), Decimal("0.01"),
-           Decimal("999999999999.99"), Decimal("12.30"), Decimal("-5.25"), Decimal("100.10")]
-TIMES = [datetime(2025, 6, 15, 10, 0, 59, 999999, tzinfo=UTC),
-         datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC),
-         datetime(2024, 2, 29, 0, 0, 0, 1, tzinfo=UTC)]
-
-text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-               max_size=40)
-maybe_text = st.none() | text
+HARD_TEXT, AMOUNTS, TIMES = hard.TEXT, hard.AMOUNTS, hard.TIMES
+text, maybe_text = hard.text, st.none() | hard.text
 values = st.fixed_dictionaries({
-    "name": text.filter(str.strip),
-    "email": maybe_text, "phone": st.none() | text.map(lambda t: t[:50]), "website": maybe_text,
-    "notes": maybe_text, "address": maybe_text,
-    "billing_street": maybe_text, "billing_city": maybe_text, "billing_zip": st.none() |
-    text.map(lambda t: t[:50]), "billing_country": maybe_text,
+    "name": text.filter(str.strip), "email": maybe_text, "phone": st.none() | hard.short_text,
+    "website": maybe_text, "notes": maybe_text, "address": maybe_text,
+    "billing_street": maybe_text, "billing_city": maybe_text,
+    "billing_zip": st.none() | hard.short_text, "billing_country": maybe_text,
     "projects_count": st.integers(0, 2**31 - 1),
     "invoices_total": st.decimals(min_value=Decimal("-999999999999.99"),
                                   max_value=Decimal("999999999999.99"), places=2,
                                   allow_nan=False, allow_infinity=False),
-    "created_at": st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1),
-                               timezones=st.just(UTC)),
+    "created_at": hard.times,
 })
 
 
