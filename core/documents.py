@@ -104,6 +104,53 @@ def _as_stored(element: plain_number, compiler: Any, **kw: Any) -> str:
     return compiler.process(element.clauses, **kw)
 
 
+class embedded(FunctionElement):  # noqa: N801
+    """A value that already is JSON (a JSON column, a list read as a JSON array), embedded in a
+    document as JSON rather than as a string of it."""
+
+    type = sa.String()
+    name = "embedded"
+    inherit_cache = True
+
+
+@compiles(embedded)
+def _as_json(element: embedded, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)  # json and jsonb are JSON to to_json
+
+
+@compiles(embedded, "sqlite")
+def _json(element: embedded, compiler: Any, **kw: Any) -> str:
+    # json() marks its text as JSON for json_object (a subquery's value loses that mark).
+    return f"json({compiler.process(element.clauses, **kw)})"
+
+
+#: Twenty digits in a row: where an integer beyond 64 bits may be written.
+_LONG_DIGITS = 20
+
+
+class short_numbers(FunctionElement):  # noqa: N801
+    """Whether a JSON column's text holds no run of twenty digits. Read in Python (orjson), an
+    integer beyond 64 bits becomes a float: ``1e30`` stored in ``jsonb`` comes back from the
+    database as its 31 digits, and only Python writes it as ``1e30`` again. Such a document is
+    left to Python (``Part.exact``)."""
+
+    type = sa.Boolean()
+    name = "short_numbers"
+    inherit_cache = True
+
+
+@compiles(short_numbers)
+def _no_long_run(element: short_numbers, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"(({column})::text !~ '[0-9]{{{_LONG_DIGITS}}}')"
+
+
+@compiles(short_numbers, "sqlite")
+def _no_long_glob(element: short_numbers, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"(({column}) NOT GLOB '*{'[0-9]' * _LONG_DIGITS}*')"
+
+
 class json_document(FunctionElement):  # noqa: N801
     """``json_document(name, value, ...)``: an object of those members, in that order."""
 

@@ -26,8 +26,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from core.documents import Document, Part, seconds_z
-from core.projection import COLUMNS, JOINED, Projection
+from core.documents import Document, Part, embedded, seconds_z, short_numbers
+from core.projection import COLUMNS, JOINED, LISTED, Projection
 
 from .formats import parse_iso
 from .responses import SECONDS_Z
@@ -185,6 +185,8 @@ def _members(obj: ClientObject, option: int) -> dict[str, Any] | None:
 
 
 def _part(spec: Field, option: int) -> Part | None:
+    if spec.store in LISTED and spec.out is None and spec.sql is None:
+        return Part(embedded(LISTED[spec.store]()))  # tags: a JSON array already
     column = _column(spec.store)
     if column is None:
         return None
@@ -192,6 +194,8 @@ def _part(spec: Field, option: int) -> Part | None:
         return Part(spec.sql(column))
     if spec.out is not None:
         return None
+    if isinstance(column.type, sa.JSON):
+        return Part(embedded(column), exact=short_numbers(column))
     if isinstance(column.type, sa.DateTime):
         return Part(seconds_z(column)) if option & SECONDS_Z == SECONDS_Z else None
     return Part(column) if isinstance(column.type, _AS_STORED) else None

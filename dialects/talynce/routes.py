@@ -14,14 +14,16 @@ from dialects.nextjs import data
 from .schemas import BODY, CLIENT, LIST_QUERY, PAGING
 
 FIELDS = CLIENT.projection
+#: A page's clients are JSON the database writes (``core.documents``).
+DOCUMENT = CLIENT.document
 render = CLIENT.render
 
 
 @endpoint
 async def list_clients(call: Call) -> Response:
     query = LIST_QUERY.load(call.query)
-    page = await call.run(call.store.clients.list, call.scope, query, FIELDS)
-    return JSON(PAGING.envelope([render(r) for r in page.items], page))
+    page = await call.run(call.store.clients.list, call.scope, query, document=DOCUMENT)
+    return JSON(PAGING.envelope(CLIENT.shown(page.items), page))
 
 
 @endpoint

@@ -21,6 +21,12 @@ TIMES = [datetime(2025, 6, 15, 10, 0, 59, 999999, tzinfo=UTC),
          datetime(2024, 2, 29, 0, 0, 0, 1, tzinfo=UTC),
          datetime(2024, 2, 29, 0, 0, 0, 999000, tzinfo=UTC)]
 
+#: Metadata documents: nesting, every JSON type, numbers JSON readers treat differently (an
+#: integer past 64 bits, which orjson reads as a float; 1e30, which jsonb keeps as 31 digits).
+METADATA = [{}, {"a": {"b": [1, 2.5, None, True, "x"]}, "z": "\u2028"},
+            {"big": 1e30, "small": 1e-7, "neg": -0.0}, {"whole": 1.0, "long": 12345678901234567},
+            {"text": '"\\ \n\x01'}, {"list": [[], {}, [{"k": "v"}]]}]
+
 text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
                max_size=40)
 short_text = text.map(lambda t: t[:50])
