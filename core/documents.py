@@ -3,8 +3,9 @@ Python (GitScrum's whole workspace, a million clients in one answer).
 
 A ``Document`` is a SELECT of two columns, the client's ``id`` and its JSON text: SQLite's
 ``json_object``, or on PostgreSQL each value's ``to_json`` put together, each value given in the
-type JSON shows it in (text, number, null). A batch of them comes back as one text (``batch``): no Python object
-is made per client, and the stream's cost is the database's (``bench/scale.py``).
+type JSON shows it in (text, number, null). No Python object is made per client: a page's
+documents are handed to orjson as they are, and a stream's batch comes back as one text
+(``batch``), so a stream costs what the database's work costs (``bench/scale.py``).
 
 Some wire values are computed by Python rules that SQL does not spell exactly (GitScrum's
 address, composed from street lines with ``str.splitlines`` and ``str.strip``). A part says
@@ -84,6 +85,62 @@ def _sliced_ms(element: millis_z, compiler: Any, **kw: Any) -> str:
     return f"(substr({column}, 1, 10) || 'T' || substr({column} || '.000', 12, 12) || 'Z')"
 
 
+class micros_z(FunctionElement):  # noqa: N801
+    """A stored timestamp as ``2023-01-01T12:00:00.123456Z``: UTC, microseconds."""
+
+    type = sa.String()
+    name = "micros_z"
+    inherit_cache = True
+
+
+@compiles(micros_z)
+def _to_char_us(element: micros_z, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
+@compiles(micros_z, "sqlite")
+def _sliced_us(element: micros_z, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"(substr({column}, 1, 10) || 'T' || substr({column} || '.000000', 12, 15) || 'Z')"
+
+
+#: Every character ``str.strip`` strips: what ``unpadded`` looks for at a text's ends.
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+class unpadded(FunctionElement):  # noqa: N801
+    """Whether a text has no whitespace (any ``str.isspace`` character) at either end: SQL's
+    ``trim`` strips spaces only, and agrees with ``str.strip`` on such a text."""
+
+    type = sa.Boolean()
+    name = "unpadded"
+    inherit_cache = True
+
+
+@compiles(unpadded)
+def _unpadded_regex(element: unpadded, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"(({text}) !~ '^[{WHITESPACE}]|[{WHITESPACE}]$')"
+
+
+@compiles(unpadded, "sqlite")
+def _unpadded_glob(element: unpadded, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"(NOT (({text}) GLOB '[{WHITESPACE}]*' OR ({text}) GLOB '*[{WHITESPACE}]'))"
+
+
+def mapped(column: sa.ColumnElement, mapping: Mapping[str, str]) -> sa.ColumnElement:
+    """``mapping[column]`` in SQL (declared values, written into the statement)."""
+    return sa.case(*[(column == sa.literal_column(_sql_text(k), sa.String),
+                      sa.literal_column(_sql_text(v), sa.String)) for k, v in mapping.items()])
+
+
+def obj(members: Mapping[str, sa.ColumnElement]) -> json_document:
+    """An object of ``members`` (SQL values by name), to nest in a document."""
+    return _object({name: Part(value) for name, value in members.items()}, [])
+
+
 class plain_number(FunctionElement):  # noqa: N801
     """A decimal as the shortest JSON number that is its value: ``125000``, ``1250.5``."""
 
@@ -161,9 +218,10 @@ class json_document(FunctionElement):  # noqa: N801
 
 def _members(element: json_document, compiler: Any, **kw: Any) -> list[tuple[str, str, bool]]:
     """The members' names, written into the statement (declared names, never a request's);
-    their values' SQL; and whether a value is itself an object."""
+    their values' SQL; and whether a value already is JSON (a nested object, ``embedded``)."""
     clauses = list(element.clauses)
-    return [(name.value, compiler.process(value, **kw), isinstance(value, json_document))
+    return [(name.value, compiler.process(value, **kw),
+             isinstance(value, (json_document, embedded)))
             for name, value in zip(clauses[::2], clauses[1::2], strict=True)]
 
 
@@ -180,7 +238,8 @@ def _concatenated(element: json_document, compiler: Any, **kw: Any) -> str:
     pieces = []
     for i, (name, value, nested) in enumerate(_members(element, compiler, **kw)):
         pieces.append(_sql_text(("{" if i == 0 else ",") + orjson.dumps(name).decode() + ":"))
-        pieces.append(value if nested else f"coalesce(to_json({value})::text, 'null')")
+        pieces.append(f"coalesce(({value})::text, 'null')" if nested else
+                      f"coalesce(to_json({value})::text, 'null')")
     return "(" + " || ".join([*pieces, "'}'"] if pieces else ["'{}'"]) + ")"
 
 

@@ -24,6 +24,8 @@ from dialects.laravel import clean, client_id
 from .schemas import CLIENT, CREATE, LIST_QUERY, OWNER, PAGING, STATUS, TAGS, UPDATE
 
 FIELDS = CLIENT.projection
+#: A page's clients are JSON the database writes (``core.documents``).
+DOCUMENT = CLIENT.document
 render = CLIENT.render
 
 LISTED = "Clients retrieved successfully."
@@ -99,8 +101,8 @@ async def written(call: Call, body: dict[str, Any], rules: str, write: Callable[
 @endpoint
 async def list_clients(call: Call) -> Response:
     page = await call.run(call.store.clients.list, call.scope, LIST_QUERY.load(call.query),
-                          FIELDS)
-    return JSON({**PAGING.envelope([render(r) for r in page.items], page), "message": LISTED})
+                          document=DOCUMENT)
+    return JSON({**PAGING.envelope(CLIENT.shown(page.items), page), "message": LISTED})
 
 
 @endpoint

@@ -7,11 +7,15 @@ Bodies name client columns as Grow CRM's ``clients`` table does (``client_phone`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import ValidationError, fields, post_load
 
+from core import documents
+from core.documents import Part
 from core.models import EMAIL_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX, URL_MAX
 from core.people import Person, full_name
 from core.queries import ClientQuery, Sort
@@ -67,6 +71,17 @@ def _owner(row: dict[str, Any]) -> dict[str, Any] | None:
             "name": full_name(row["owner_first_name"], row["owner_last_name"])}
 
 
+def _owner_sql(columns: Mapping[str, sa.ColumnElement]) -> Part:
+    """``_owner`` in SQL: exact where the name has no blank at its ends but spaces, which SQL's
+    ``trim`` strips as ``str.strip`` would."""
+    name = sa.func.trim(columns["owner_first_name"].concat(" ")
+                        .concat(columns["owner_last_name"]))
+    none = columns["owner_id"].is_(None)
+    owner = documents.obj({"id": columns["owner_id"], "name": name})
+    return Part(documents.embedded(sa.case((none, sa.null()), else_=owner)),
+                exact=sa.or_(none, documents.unpadded(name)))
+
+
 def _owner_back(value: Any) -> dict[str, Any]:
     """What an owner object says: its id and name (split at the first space: the name shown is
     ``first last``)."""
@@ -85,20 +100,21 @@ CLIENT = ClientObject({
     "id": "id",
     "company_name": "name",
     "description": "description",
-    "status": Field("status", out=STATUS_OUT.__getitem__, back=STATUS_IN.get),
+    "status": Field("status", out=STATUS_OUT.__getitem__, back=STATUS_IN.get,
+                    sql=lambda column: documents.mapped(column, STATUS_OUT)),
     "phone": "phone",
     "website": "website",
     "vat": "vat",
     "category": {"id": "category_id", "name": "category_name"},
     "owner": Computed(("owner_id", "owner_first_name", "owner_last_name"), out=_owner,
-                      back=_owner_back),
+                      back=_owner_back, sql=_owner_sql),
     "billing": {**_address("billing"),
                 "invoice_due_days": Field("billing_invoice_due_days",
                                           out=lambda v: None if v is None else str(v),
-                                          back=int)},
+                                          back=int, sql=lambda v: sa.cast(v, sa.Text))},
     "shipping": _address("shipping"),
-    "dates": {"created": timestamp("created_at", out=iso_micros_z),
-              "updated": timestamp("updated_at", out=iso_micros_z)},
+    "dates": {"created": timestamp("created_at", out=iso_micros_z, sql=documents.micros_z),
+              "updated": timestamp("updated_at", out=iso_micros_z, sql=documents.micros_z)},
     "tags": "tags",
 })
 #: Laravel's paginator: 15 a page unless ``limit`` says otherwise (at most 100).

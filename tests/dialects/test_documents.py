@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from core import models as m
+from core.people import Person
 from core.queries import ClientQuery, Sort
 from core.scope import Scope
 from dialects.kit.responses import SECONDS_Z
@@ -87,6 +88,10 @@ def test_the_dialects_that_read_pages_as_documents():
     assert set(WRITTEN) >= {"outlign", "fullengage", "talynce", "gitscrum"}
 
 
+#: Owners' names: padded with blanks only Python strips (a page holding one is read as rows).
+OWNERS = [("Ann", "Lee"), ("Solo", " "), ("Bo", "Li "), ("\u3000Ji", "Woo\t"), ("José", "Núñez")]
+
+
 def hard_clients(store, tenant) -> None:
     scope = Scope(tenant.id, workspace_id=tenant.workspace["id"])
     for i, value in enumerate(hard.TEXT):
@@ -96,8 +101,14 @@ def hard_clients(store, tenant) -> None:
             "contact_person": value or None, "industry": value or None,
             "status": "inactive" if i % 3 == 0 else "active", "projects_count": i,
             "jobs_count": i * 2, "invoices_total": hard.AMOUNTS[i % len(hard.AMOUNTS)],
-            "metadata": hard.METADATA[i % len(hard.METADATA)]},
-            tags=[value, f"tag {i}"] if value.strip() else [])
+            "metadata": hard.METADATA[i % len(hard.METADATA)],
+            **{f"{kind}_{part}": (value[:50] if part == "zip" else value) or None
+               for kind in ("billing", "shipping")
+               for part in ("street", "city", "state", "zip", "country")},
+            "billing_invoice_due_days": i if i % 2 else None, "vat": value[:50] or None},
+            tags=[value, f"tag {i}"] if value.strip() else [],
+            primary_user=Person(*OWNERS[i % len(OWNERS)], f"owner{i}@example.com")
+            if i % 4 else None)
         stamp = hard.TIMES[i % len(hard.TIMES)]
         with store.db.write() as s:  # timestamps with every kind of fraction
             s.update(m.clients, created["id"], {"created_at": stamp, "updated_at": stamp},
