@@ -65,16 +65,16 @@ TARGETS = {
 #: judges ratios and errors only: the p99 of a one-second round on a shared machine is the
 #: p99 of whatever else ran in that second (98 ms once, against 13-16 ms in its neighbours).
 SMOKE = {
-    "sqlite outlign get": 0.375, "sqlite outlign list": 0.075, "sqlite outlign create": 0.04,
+    "sqlite outlign get": 0.375, "sqlite outlign list": 0.08, "sqlite outlign create": 0.025,
     "sqlite fullengage get": 0.33, "sqlite fullengage list": 0.06,
-    "sqlite talynce get": 0.28, "sqlite talynce list": 0.044,
-    "sqlite growcrm get": 0.28, "sqlite growcrm list": 0.035,
+    "sqlite talynce get": 0.28, "sqlite talynce list": 0.06,
+    "sqlite growcrm get": 0.28, "sqlite growcrm list": 0.045,
     "sqlite gitscrum get": 0.27,
-    "postgresql outlign get": 0.30, "postgresql outlign list": 0.037,
-    "postgresql outlign create": 0.014,
-    "postgresql fullengage get": 0.26, "postgresql fullengage list": 0.032,
-    "postgresql talynce get": 0.21, "postgresql talynce list": 0.026,
-    "postgresql growcrm get": 0.22, "postgresql growcrm list": 0.022,
+    "postgresql outlign get": 0.30, "postgresql outlign list": 0.045,
+    "postgresql outlign create": 0.01,
+    "postgresql fullengage get": 0.26, "postgresql fullengage list": 0.04,
+    "postgresql talynce get": 0.21, "postgresql talynce list": 0.04,
+    "postgresql growcrm get": 0.22, "postgresql growcrm list": 0.025,
     "postgresql gitscrum get": 0.26,
 }
 POSTGRES_URL = os.environ.get("CLIENTGATE_BENCH_POSTGRES_URL",
