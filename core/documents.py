@@ -39,70 +39,39 @@ class Part:
     exact: sa.ColumnElement | None = None
 
 
-class seconds_z(FunctionElement):  # noqa: N801 (a SQL function, named as one)
-    """A stored timestamp as ``2023-01-01T12:00:00Z``: UTC, whole seconds (truncated, as orjson's
-    ``OPT_OMIT_MICROSECONDS`` does)."""
-
-    type = sa.String()
-    name = "seconds_z"
-    inherit_cache = True
+#: PostgreSQL's ``to_char`` pattern for a timestamp's fraction, by its digits.
+_FRACTION = {0: "", 3: ".MS", 6: ".US"}
 
 
-@compiles(seconds_z)
-def _to_char(element: seconds_z, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"""to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
-
-
-@compiles(seconds_z, "sqlite")
-def _sliced(element: seconds_z, compiler: Any, **kw: Any) -> str:
+def _utc_text(name: str, digits: int, doc: str) -> type[FunctionElement]:
+    """A SQL function writing a stored timestamp as ISO 8601 text, UTC with ``Z``, to ``digits``
+    of a second (truncated, as orjson and ``datetime.isoformat`` do)."""
+    function = type(name, (FunctionElement,), {
+        "type": sa.String(), "name": name, "inherit_cache": True, "__doc__": doc})
+    pattern = f'YYYY-MM-DD"T"HH24:MI:SS{_FRACTION[digits]}"Z"'
     # SQLite keeps a timestamp as the text 'YYYY-MM-DD HH:MM:SS[.ffffff]', already UTC (naive
     # values are UTC: see models.UTCDateTime). Its date functions would round the fraction
-    # through milliseconds, so the text is cut, not parsed.
-    column = compiler.process(element.clauses, **kw)
-    return f"(substr({column}, 1, 10) || 'T' || substr({column}, 12, 8) || 'Z')"
+    # through milliseconds, so the text is cut, not parsed; a text with no fraction (whole
+    # seconds) reads as zeros.
+    width, zeros = (8 + digits + 1, "." + "0" * digits) if digits else (8, "")
+
+    @compiles(function)
+    def _to_char(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+        column = compiler.process(element.clauses, **kw)
+        return f"to_char(({column}) AT TIME ZONE 'UTC', '{pattern}')"
+
+    @compiles(function, "sqlite")
+    def _sliced(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+        column = compiler.process(element.clauses, **kw)
+        padded = f"{column} || '{zeros}'" if zeros else column
+        return f"(substr({column}, 1, 10) || 'T' || substr({padded}, 12, {width}) || 'Z')"
+
+    return function
 
 
-class millis_z(FunctionElement):  # noqa: N801
-    """A stored timestamp as ``2023-01-01T12:00:00.123Z``: UTC, milliseconds (truncated, as
-    ``datetime.isoformat(timespec="milliseconds")`` does)."""
-
-    type = sa.String()
-    name = "millis_z"
-    inherit_cache = True
-
-
-@compiles(millis_z)
-def _to_char_ms(element: millis_z, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"""to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-
-
-@compiles(millis_z, "sqlite")
-def _sliced_ms(element: millis_z, compiler: Any, **kw: Any) -> str:
-    # As ``seconds_z``; a text with no fraction (whole seconds) reads as ".000".
-    column = compiler.process(element.clauses, **kw)
-    return f"(substr({column}, 1, 10) || 'T' || substr({column} || '.000', 12, 12) || 'Z')"
-
-
-class micros_z(FunctionElement):  # noqa: N801
-    """A stored timestamp as ``2023-01-01T12:00:00.123456Z``: UTC, microseconds."""
-
-    type = sa.String()
-    name = "micros_z"
-    inherit_cache = True
-
-
-@compiles(micros_z)
-def _to_char_us(element: micros_z, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"""to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-
-
-@compiles(micros_z, "sqlite")
-def _sliced_us(element: micros_z, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"(substr({column}, 1, 10) || 'T' || substr({column} || '.000000', 12, 15) || 'Z')"
+seconds_z = _utc_text("seconds_z", 0, "``2023-01-01T12:00:00Z`` (orjson's ``SECONDS_Z``).")
+millis_z = _utc_text("millis_z", 3, "``2023-01-01T12:00:00.123Z`` (``toISOString()``).")
+micros_z = _utc_text("micros_z", 6, "``2023-01-01T12:00:00.123456Z`` (Laravel's).")
 
 
 #: Every character ``str.strip`` strips: what ``unpadded`` looks for at a text's ends.
