@@ -17,7 +17,7 @@ compare the two on both databases (``tests/dialects/gitscrum/test_documents.py``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,64 +39,88 @@ class Part:
     exact: sa.ColumnElement | None = None
 
 
+def _function(name: str, type_: sa.types.TypeEngine, doc: str, *,
+              postgresql: Callable[[str], str], sqlite: Callable[[str], str]
+              ) -> type[FunctionElement]:
+    """A SQL function of one argument, written ``postgresql(argument)`` on PostgreSQL and
+    ``sqlite(argument)`` on SQLite (each given its argument's SQL)."""
+    function = type(name, (FunctionElement,), {
+        "type": type_, "name": name, "inherit_cache": True, "__doc__": doc})
+
+    @compiles(function)
+    def _postgresql(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+        return postgresql(compiler.process(element.clauses, **kw))
+
+    @compiles(function, "sqlite")
+    def _sqlite(element: FunctionElement, compiler: Any, **kw: Any) -> str:
+        return sqlite(compiler.process(element.clauses, **kw))
+
+    return function
+
+
 #: PostgreSQL's ``to_char`` pattern for a timestamp's fraction, by its digits.
 _FRACTION = {0: "", 3: ".MS", 6: ".US"}
 
 
 def _utc_text(name: str, digits: int, doc: str) -> type[FunctionElement]:
     """A SQL function writing a stored timestamp as ISO 8601 text, UTC with ``Z``, to ``digits``
-    of a second (truncated, as orjson and ``datetime.isoformat`` do)."""
-    function = type(name, (FunctionElement,), {
-        "type": sa.String(), "name": name, "inherit_cache": True, "__doc__": doc})
+    of a second (truncated, as orjson and ``datetime.isoformat`` do).
+
+    SQLite keeps a timestamp as the text 'YYYY-MM-DD HH:MM:SS[.ffffff]', already UTC (naive
+    values are UTC: see models.UTCDateTime). Its date functions would round the fraction through
+    milliseconds, so the text is cut, not parsed; a text with no fraction reads as zeros."""
     pattern = f'YYYY-MM-DD"T"HH24:MI:SS{_FRACTION[digits]}"Z"'
-    # SQLite keeps a timestamp as the text 'YYYY-MM-DD HH:MM:SS[.ffffff]', already UTC (naive
-    # values are UTC: see models.UTCDateTime). Its date functions would round the fraction
-    # through milliseconds, so the text is cut, not parsed; a text with no fraction (whole
-    # seconds) reads as zeros.
     width, zeros = (8 + digits + 1, "." + "0" * digits) if digits else (8, "")
 
-    @compiles(function)
-    def _to_char(element: FunctionElement, compiler: Any, **kw: Any) -> str:
-        column = compiler.process(element.clauses, **kw)
-        return f"to_char(({column}) AT TIME ZONE 'UTC', '{pattern}')"
-
-    @compiles(function, "sqlite")
-    def _sliced(element: FunctionElement, compiler: Any, **kw: Any) -> str:
-        column = compiler.process(element.clauses, **kw)
+    def sliced(column: str) -> str:
         padded = f"{column} || '{zeros}'" if zeros else column
         return f"(substr({column}, 1, 10) || 'T' || substr({padded}, 12, {width}) || 'Z')"
 
-    return function
+    return _function(name, sa.String(), doc, sqlite=sliced,
+                     postgresql=lambda column: f"to_char(({column}) AT TIME ZONE 'UTC', "
+                                               f"'{pattern}')")
 
 
 seconds_z = _utc_text("seconds_z", 0, "``2023-01-01T12:00:00Z`` (orjson's ``SECONDS_Z``).")
 millis_z = _utc_text("millis_z", 3, "``2023-01-01T12:00:00.123Z`` (``toISOString()``).")
 micros_z = _utc_text("micros_z", 6, "``2023-01-01T12:00:00.123456Z`` (Laravel's).")
 
-
 #: Every character ``str.strip`` strips: what ``unpadded`` looks for at a text's ends.
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
-
-class unpadded(FunctionElement):  # noqa: N801
+unpadded = _function(
+    "unpadded", sa.Boolean(),
     """Whether a text has no whitespace (any ``str.isspace`` character) at either end: SQL's
-    ``trim`` strips spaces only, and agrees with ``str.strip`` on such a text."""
+    ``trim`` strips spaces only, and agrees with ``str.strip`` on such a text.""",
+    postgresql=lambda text: f"(({text}) !~ '^[{WHITESPACE}]|[{WHITESPACE}]$')",
+    sqlite=lambda text: (f"(NOT (({text}) GLOB '[{WHITESPACE}]*' "
+                         f"OR ({text}) GLOB '*[{WHITESPACE}]'))"))
 
-    type = sa.Boolean()
-    name = "unpadded"
-    inherit_cache = True
+plain_number = _function(
+    "plain_number", sa.Numeric(),
+    """A decimal as the shortest JSON number that is its value: ``125000``, ``1250.5``. On
+    SQLite a NUMERIC column holds a whole value as an INTEGER and any other as a REAL, which
+    json_object writes with 15 significant digits: every value of a NUMERIC(14, 2) exactly.""",
+    postgresql=lambda number: f"trim_scale({number})", sqlite=lambda number: number)
 
+embedded = _function(
+    "embedded", sa.String(),
+    """A value that already is JSON (a JSON column, a list read as a JSON array), embedded in a
+    document as JSON rather than as a string of it. On SQLite json() marks its text as JSON for
+    json_object (a subquery's value loses that mark); json and jsonb are JSON to to_json.""",
+    postgresql=lambda value: value, sqlite=lambda value: f"json({value})")
 
-@compiles(unpadded)
-def _unpadded_regex(element: unpadded, compiler: Any, **kw: Any) -> str:
-    text = compiler.process(element.clauses, **kw)
-    return f"(({text}) !~ '^[{WHITESPACE}]|[{WHITESPACE}]$')"
+#: Twenty digits in a row: where an integer beyond 64 bits may be written.
+_LONG_DIGITS = 20
 
-
-@compiles(unpadded, "sqlite")
-def _unpadded_glob(element: unpadded, compiler: Any, **kw: Any) -> str:
-    text = compiler.process(element.clauses, **kw)
-    return f"(NOT (({text}) GLOB '[{WHITESPACE}]*' OR ({text}) GLOB '*[{WHITESPACE}]'))"
+short_numbers = _function(
+    "short_numbers", sa.Boolean(),
+    """Whether a JSON column's text holds no run of twenty digits. Read in Python (orjson), an
+    integer beyond 64 bits becomes a float: ``1e30`` stored in ``jsonb`` comes back from the
+    database as its 31 digits, and only Python writes it as ``1e30`` again. Such a document is
+    left to Python (``Part.exact``).""",
+    postgresql=lambda column: f"(({column})::text !~ '[0-9]{{{_LONG_DIGITS}}}')",
+    sqlite=lambda column: f"(({column}) NOT GLOB '*{'[0-9]' * _LONG_DIGITS}*')")
 
 
 def mapped(column: sa.ColumnElement, mapping: Mapping[str, str]) -> sa.ColumnElement:
@@ -108,73 +132,6 @@ def mapped(column: sa.ColumnElement, mapping: Mapping[str, str]) -> sa.ColumnEle
 def obj(members: Mapping[str, sa.ColumnElement]) -> json_document:
     """An object of ``members`` (SQL values by name), to nest in a document."""
     return _object({name: Part(value) for name, value in members.items()}, [])
-
-
-class plain_number(FunctionElement):  # noqa: N801
-    """A decimal as the shortest JSON number that is its value: ``125000``, ``1250.5``."""
-
-    type = sa.Numeric()
-    name = "plain_number"
-    inherit_cache = True
-
-
-@compiles(plain_number)
-def _trim_scale(element: plain_number, compiler: Any, **kw: Any) -> str:
-    return f"trim_scale({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(plain_number, "sqlite")
-def _as_stored(element: plain_number, compiler: Any, **kw: Any) -> str:
-    # A NUMERIC column holds a whole value as an INTEGER and any other as a REAL, which
-    # json_object writes with 15 significant digits: every value of a NUMERIC(14, 2) exactly.
-    return compiler.process(element.clauses, **kw)
-
-
-class embedded(FunctionElement):  # noqa: N801
-    """A value that already is JSON (a JSON column, a list read as a JSON array), embedded in a
-    document as JSON rather than as a string of it."""
-
-    type = sa.String()
-    name = "embedded"
-    inherit_cache = True
-
-
-@compiles(embedded)
-def _as_json(element: embedded, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)  # json and jsonb are JSON to to_json
-
-
-@compiles(embedded, "sqlite")
-def _json(element: embedded, compiler: Any, **kw: Any) -> str:
-    # json() marks its text as JSON for json_object (a subquery's value loses that mark).
-    return f"json({compiler.process(element.clauses, **kw)})"
-
-
-#: Twenty digits in a row: where an integer beyond 64 bits may be written.
-_LONG_DIGITS = 20
-
-
-class short_numbers(FunctionElement):  # noqa: N801
-    """Whether a JSON column's text holds no run of twenty digits. Read in Python (orjson), an
-    integer beyond 64 bits becomes a float: ``1e30`` stored in ``jsonb`` comes back from the
-    database as its 31 digits, and only Python writes it as ``1e30`` again. Such a document is
-    left to Python (``Part.exact``)."""
-
-    type = sa.Boolean()
-    name = "short_numbers"
-    inherit_cache = True
-
-
-@compiles(short_numbers)
-def _no_long_run(element: short_numbers, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"(({column})::text !~ '[0-9]{{{_LONG_DIGITS}}}')"
-
-
-@compiles(short_numbers, "sqlite")
-def _no_long_glob(element: short_numbers, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"(({column}) NOT GLOB '*{'[0-9]' * _LONG_DIGITS}*')"
 
 
 class json_document(FunctionElement):  # noqa: N801

@@ -70,16 +70,16 @@ class Batches:
 
     def _read(self, s: Session) -> tuple[list[Any], int, int | None]:
         """The next batch, how many matches it read, and the last one's id."""
-        rows = self._rows(s, self._values)
+        rows = self._rows(s)
         return rows, len(rows), rows[-1]["id"] if rows else None
 
-    def _rows(self, s: Session, values: dict[str, Any]) -> list[dict]:
-        """The rows of ``projection`` after ``values["after"]``, up to ``values["batch"]``."""
+    def _rows(self, s: Session) -> list[dict]:
+        """The next batch's rows, of ``projection``."""
         projection = self._projection
         rows = s.rows(
             self._key,
             lambda: self._where(projection.select).order_by(c.id).limit(sa.bindparam("batch")),
-            values,
+            self._values,
         )
         attach(s, self._scope.tenant_id, rows, projection)
         return rows
@@ -113,7 +113,7 @@ class Documents(Batches):
         found = s.tuples(self._documents_key, self._matches, self._values)
         # The same matches, as rows: the ids after "after", up to this batch's last.
         missing = {row_id for row_id, text in found if text is None}
-        rows = {row["id"]: row for row in self._rows(s, self._values) if row["id"] in missing}
+        rows = {row["id"]: row for row in self._rows(s) if row["id"] in missing}
         # A row gone since the first read (deleted) is left out, as a later batch would.
         items = [text if text is not None else rows.get(row_id) for row_id, text in found]
         return [item for item in items if item is not None], len(found), found[-1][0]
