@@ -252,12 +252,17 @@ class Clients:
                 "updated_at": stamp,
                 **values,
             }
-            client_id = row["id"] = take(s, scope.tenant_id, "client")
+            # Ids are taken before the first write, each committed at once (``core.numbering``):
+            # the tenant's counters are not held for the rest of the create.
+            owner_id = (take(s, scope.tenant_id, "user", alone=True)
+                        if primary_user and contact is None else None)
+            client_id = row["id"] = take(s, scope.tenant_id, "client", alone=True)
             s.insert(m.clients, row)
             insert_tags(s, scope.tenant_id, client_id, labels)
             custom_fields.write(s, scope.tenant_id, client_id, fields, replacing=False)
             if primary_user:
-                people.attach_owner(s, scope, client_id, primary_user, contact, stamp)
+                people.attach_owner(s, scope, client_id, primary_user, contact, stamp,
+                                    user_id=owner_id)
                 if send_welcome:
                     self._outbox.enqueue_welcome(s, scope, client_id, primary_user,
                                                  company=row["name"])

@@ -368,6 +368,28 @@ class ClientCount(SQLModel, table=True):
     clients: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
 
 
+class ClientCountChange(SQLModel, table=True):
+    """A change to a group's count not yet added into ``client_counts``. On PostgreSQL the
+    triggers on ``clients`` append these instead of updating the group's row (migration 0013):
+    a row every create in a group updates would be locked until each create commits, so creates
+    would queue behind each other. ``core.counts.Counts.fold`` moves them into ``client_counts``
+    (the gateway does so every second); a total is the sum over both tables, exact whenever it
+    is read. Empty on SQLite, whose writes are serialised anyway."""
+
+    __tablename__ = "client_count_changes"
+    __table_args__ = (
+        sa.Index("ix_client_count_changes_group", "tenant_id", "workspace_id", "category_id",
+                 "status"),
+    )
+
+    id: int | None = Field(default=None, sa_column=sa.Column(ID, primary_key=True))
+    tenant_id: int = Field(sa_column=sa.Column(ID, nullable=False))
+    workspace_id: int = Field(sa_column=sa.Column(ID, nullable=False))
+    category_id: int = Field(sa_column=sa.Column(ID, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    clients: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+
+
 class ClientTag(SQLModel, table=True):
     """A client's tags in the order they were given."""
 
@@ -501,6 +523,7 @@ oauth_refresh_tokens = OAuthRefreshToken.__table__
 categories = ClientCategory.__table__
 clients = Client.__table__
 client_counts = ClientCount.__table__
+client_count_changes = ClientCountChange.__table__
 client_tags = ClientTag.__table__
 client_users = ClientUser.__table__
 custom_fields = CustomField.__table__

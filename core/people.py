@@ -126,8 +126,9 @@ def existing_contact(s: Session, scope: Scope, email: str) -> int | None:
 
 
 def attach_owner(s: Session, scope: Scope, client_id: int, person: Person,
-                 contact: int | None, stamp: Any) -> None:
-    """Make ``person`` the new client's owner: the ``contact`` promoted, or a new user."""
+                 contact: int | None, stamp: Any, user_id: int | None = None) -> None:
+    """Make ``person`` the new client's owner: the ``contact`` promoted, or a new user (whose
+    id is ``user_id`` if it was taken already)."""
     if contact is not None:
         s.update(m.client_users, contact, {
             "client_id": client_id, "kind": "user", "is_owner": True,
@@ -136,7 +137,8 @@ def attach_owner(s: Session, scope: Scope, client_id: int, person: Person,
         return
     # Another request may take the email between the check and this insert: a Conflict too.
     s.insert(m.client_users, {
-        "tenant_id": scope.tenant_id, "id": take(s, scope.tenant_id, "user"),
+        "tenant_id": scope.tenant_id,
+        "id": user_id if user_id is not None else take(s, scope.tenant_id, "user"),
         "client_id": client_id, "kind": "user",
         "first_name": person.first_name, "last_name": person.last_name,
         "email": email_form(person.email),

@@ -45,11 +45,13 @@ class Overrun(Exception):
 
 class Statement:
     __slots__ = ("sql", "positional", "names", "defaults", "binders", "keys", "readers",
-                 "named_readers")
+                 "named_readers", "writes")
 
     def __init__(self, stmt: sa.Executable, dialect: sa.Dialect) -> None:
         compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         self.sql = str(compiled)
+        #: Whether it may change rows: an INSERT, UPDATE or DELETE, or SQL written out (ANALYZE).
+        self.writes = bool(getattr(stmt, "is_dml", False)) or isinstance(stmt, sa.TextClause)
         self.positional = bool(compiled.positional)
         by_name = {name: bind for bind, name in compiled.bind_names.items()}
         self.names: list[str] = (
@@ -100,13 +102,20 @@ def _reader(type_: Any, dialect: sa.Dialect) -> Processor:
 
 
 class Session:
-    """One DBAPI connection for the duration of a read or a write."""
+    """One DBAPI connection for the duration of a read or a write.
+
+    ``begin``: the connection is in autocommit, and this is sent before the session's first
+    statement that writes (PostgreSQL's write sessions, ``sql.Statements.write``). Its reads
+    before then see what they would see inside a READ COMMITTED transaction (each statement
+    its own snapshot), and a write may run on its own before it (``scalar(..., alone=True)``),
+    committed at once: no lock it takes is held through the transaction that follows."""
 
     __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "Error", "deadline", "key",
-                 "quick")
+                 "quick", "begin")
 
-    def __init__(self, raw: Any, statements: Compiled) -> None:
+    def __init__(self, raw: Any, statements: Compiled, begin: str | None = None) -> None:
         self.raw = raw
+        self.begin = begin
         self._cursor = raw.cursor()
         self._statements = statements
         #: The driver's own error for a broken constraint (sqlite3's or psycopg's).
@@ -119,9 +128,16 @@ class Session:
         #: The connection gives up on a lock at once instead of waiting (bounded calls only).
         self.quick = False
 
+    def _start(self) -> None:
+        """Open the transaction a write session deferred to its first write."""
+        begin, self.begin = self.begin, None
+        self._cursor.execute(begin)
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested transaction: an error inside undoes only what was done inside."""
+        if self.begin is not None:
+            self._start()
         self._cursor.execute("SAVEPOINT clientgate_sp")
         try:
             yield
@@ -141,14 +157,17 @@ class Session:
         return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
 
     def _run(self, key: Hashable, build: Callable[[], sa.Executable],
-             values: Mapping[str, Any], plan_each: bool = False) -> tuple[Statement, Any]:
+             values: Mapping[str, Any], plan_each: bool = False,
+             alone: bool = False) -> tuple[Statement, Any]:
         """``plan_each``: PostgreSQL plans the statement for its values every time, never from a
         prepared statement's generic plan. For a substring search: a generic plan cannot know
         how few rows the pattern matches, and walks the tenant in order instead of asking the
-        pattern's trigram index."""
+        pattern's trigram index. ``alone``: see ``scalar``."""
         st = self._statements.get(key, build)
         if self.deadline is not None:
             self._bounded(key)
+        if self.begin is not None and st.writes and not alone:
+            self._start()
         if plan_each and not self._statements.sqlite:
             self._cursor.execute(st.sql, st.bind(values), prepare=False)
         else:
@@ -189,8 +208,12 @@ class Session:
         return dict(zip(st.keys, st.convert(row), strict=True))
 
     def scalar(self, key: Hashable, build: Callable[[], sa.Executable],
-               values: Mapping[str, Any], *, plan_each: bool = False) -> Any:
-        st, cur = self._run(key, build, values, plan_each)
+               values: Mapping[str, Any], *, plan_each: bool = False,
+               alone: bool = False) -> Any:
+        """The first column of the first row, or ``None``. ``alone``: a write made before the
+        session has written anything commits by itself at once where the session defers its
+        transaction (``begin``), and is otherwise part of the transaction, as any write is."""
+        st, cur = self._run(key, build, values, plan_each, alone)
         row = cur.fetchone()
         if row is None:
             return None
@@ -206,6 +229,8 @@ class Session:
         st = self._statements.get(key, build)
         if self.deadline is not None:
             self._bounded(key)
+        if self.begin is not None and st.writes:
+            self._start()
         self._cursor.executemany(st.sql, [st.bind(v) for v in values])
 
     def insert(self, table: sa.Table, row: Mapping[str, Any], *, unique: str | None = None) -> int:

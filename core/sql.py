@@ -249,20 +249,24 @@ class Statements:
                     _translate(exc)
                 raise
             return
+        # PostgreSQL: the transaction begins at the first write (``Session.begin``), so reads
+        # before it cost no BEGIN, and a counter taken before it (``core.numbering``) is
+        # committed by itself instead of staying locked until this transaction ends.
         try:
             raw = self._checkout()
             try:
                 driver = raw.driver_connection
+                driver.autocommit = True
                 try:
-                    yield Session(driver, self)
+                    yield Session(driver, self, begin="BEGIN")
                     self._in_time()
                 except BaseException:
                     if not driver.closed:
-                        driver.rollback()
+                        driver.rollback()  # nothing to undo if nothing was written
                     raise
                 driver.commit()
             finally:
-                self._give_back(raw)
+                self._give_back(raw, autocommit=False)
         except Exception as exc:
             _translate(exc)
             raise

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from .accounts import Accounts
 from .categories import Categories
 from .clients import Clients
+from .counts import Counts
 from .custom_fields import CustomFields
 from .db import create_engine
 from .exports import Exports
@@ -48,6 +49,8 @@ class Store:
         self.exports = Exports(db, self.workspaces)
         self.clients = Clients(db, workspaces=self.workspaces, categories=self.categories,
                                outbox=self.outbox)
+        #: The kept counts' upkeep (``Counts.fold``, which the gateway runs every second).
+        self.counts = Counts(db)
 
         #: One small read per table, of every column this code reads (``probe``).
         self._probes = [

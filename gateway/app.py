@@ -35,6 +35,7 @@ from .middleware import DialectBoundary, RequestId
 from .observe import Observer
 from .ratelimit import Limiter
 from .settings import Settings, SettingsError
+from .upkeep import Upkeep
 from .watchdog import Watchdog
 
 
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     drain = Drain(settings.drain_seconds)
     watchdog = Watchdog(settings.request_timeout)
     health = Health(store, services.executor, settings.readiness_timeout, drain)
+    upkeep = Upkeep(store, services.executor, settings.readiness_timeout)
     specs = {d.name: d.spec_path for d in dialects if d.spec_path.is_file()}
     if settings.admin_token:
         specs["admin"] = OPENAPI_DIR / "admin.yaml"
@@ -174,7 +176,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         # sweeps, which otherwise walk it on every full collection (about 8% of GET throughput).
         gc.freeze()
         drain.install()
-        yield
+        async with upkeep.running():
+            yield
         await services.authenticator.close()
         metrics.process_exited()
         if owns_store:

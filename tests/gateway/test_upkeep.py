@@ -1,0 +1,103 @@
+"""The gateway's upkeep: on PostgreSQL it folds the kept counts' changes into their groups while
+it runs (``gateway.upkeep``), and a fold that fails is logged once and tried again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+from core import models as m
+from core.db import normalize_url
+from core.scope import Scope
+from core.store import Store
+from gateway.app import create_app
+from gateway.execution import Executor
+from gateway.settings import Settings
+from gateway.upkeep import Upkeep
+from tests.conftest import make_tenant
+
+d = m.client_count_changes.c
+
+
+def changes(store: Store, tenant_id: int) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(m.client_count_changes)
+                            .where(d.tenant_id == tenant_id)).scalar_one()
+
+
+@pytest.fixture
+def postgresql(backend):
+    if backend != "postgresql":
+        pytest.skip("changes are kept apart on PostgreSQL only (SQLite's triggers apply them)")
+
+
+def test_a_running_gateway_folds_the_changes_its_creates_append(postgresql, database_url):
+    store = Store.from_url(database_url, pool_size=2)
+    try:
+        tenant = make_tenant(store)
+        app = create_app(Settings(database_url=database_url, key_cache_seconds=0), store=store)
+        with TestClient(app) as http:
+            for i in range(3):
+                made = http.post("/outlign/api/v1/clients", headers=tenant.headers,
+                                 json={"title": f"Folded {i}", "company_id":
+                                       tenant.workspace["id"]})
+                assert made.status_code == 201, made.text
+            deadline = time.monotonic() + 10
+            while changes(store, tenant.id) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert changes(store, tenant.id) == 0
+            page = http.get("/fullengage/api/v1/clients", headers=tenant.headers,
+                            params={"limit": 1})
+            assert page.json()["total"] == 3
+    finally:
+        store.dispose()
+
+
+def test_a_fold_that_fails_is_logged_once_and_tried_again(postgresql, database_url, caplog):
+    """The groups' table locked elsewhere past the statement timeout: each fold fails, one
+    warning says so; once the lock goes, the next fold folds."""
+    store = Store.from_url(database_url, pool_size=2, statement_timeout=0.2)
+    locker = sa.create_engine(normalize_url(database_url), poolclass=sa.pool.NullPool)
+    try:
+        tenant = make_tenant(store)
+        upkeep = Upkeep(store, Executor(store, timeout=5), timeout=5, every=0.05)
+
+        async def run() -> None:
+            async with upkeep.running():
+                await _until(lambda: upkeep.folds > 0)
+                with locker.connect() as conn, conn.begin():
+                    conn.exec_driver_sql("LOCK TABLE client_counts IN EXCLUSIVE MODE")
+                    store.clients.create(Scope(tenant.id), {"name": "waits for the fold"})
+                    before = upkeep.folds
+                    await asyncio.sleep(1.0)
+                    assert upkeep.folds == before
+                    assert changes(store, tenant.id) == 1
+                await _until(lambda: changes(store, tenant.id) == 0)
+
+        with caplog.at_level(logging.WARNING, logger="clientgate"):
+            asyncio.run(run())
+        warnings = [r.getMessage() for r in caplog.records if "not folded" in r.getMessage()]
+        assert len(warnings) == 1, warnings
+        assert "totals stay exact" in warnings[0]
+    finally:
+        locker.dispose()
+        store.dispose()
+
+
+async def _until(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.02)
+
+
+def test_sqlite_runs_no_upkeep(backend, store):
+    if backend != "sqlite":
+        pytest.skip("SQLite only")
+    assert store.counts.folds is False
+    assert store.counts.fold() == 0
