@@ -212,11 +212,14 @@ class Statements:
             return
         session = self._sqlite_reader().session
         try:
-            session.raw.execute("BEGIN")
             try:
+                # Inside the block: a BEGIN interrupted by a bounded call's budget may have
+                # opened the transaction before it failed (the progress handler runs mid-BEGIN).
+                session.raw.execute("BEGIN")
                 yield session
             finally:
                 if session.raw.in_transaction:  # an interrupted statement may have ended it
+                    session.deadline = None  # ending it is never interrupted
                     session.raw.execute("COMMIT")
         except Exception as exc:
             _translate(exc, session)
@@ -230,10 +233,12 @@ class Statements:
             conn = session.raw
             bounded = session.deadline is not None
             try:
-                # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
-                # timeout instead of deadlocking when a read lock would have to be upgraded.
-                conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # IMMEDIATE takes the write lock up front: concurrent writers queue on the
+                    # busy timeout instead of deadlocking when a read lock would have to be
+                    # upgraded. It is inside the block: interrupted by a bounded call's budget,
+                    # it may have opened the transaction before failing, which is then undone.
+                    conn.execute("BEGIN IMMEDIATE")
                     yield session
                     self._in_time()
                     # A commit is never interrupted by a bounded call's budget: it completes or
@@ -242,6 +247,7 @@ class Statements:
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:  # an interrupted statement may have rolled it back
+                        session.deadline = None  # nor is a rollback: it must end the transaction
                         conn.execute("ROLLBACK")
                     raise
             except Exception as exc:

@@ -1,0 +1,79 @@
+"""Bounded calls on SQLite (``Statements.within``): a call cut short by its budget leaves its
+thread's connection as it found it, with no transaction open, wherever the cut fell. (A BEGIN
+cut short after it had opened the transaction, or a rollback cut short, left the event loop's
+connection inside a transaction: every later write on it failed with a 500.)"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import sqlalchemy as sa
+
+from core import models as m
+from core.queries import ClientQuery
+from core.scope import Scope
+from core.sql import OVERRUN
+from tests.conftest import count_clients, make_tenant
+
+
+@pytest.fixture
+def sqlite(backend):
+    if backend != "sqlite":
+        pytest.skip("bounded calls are SQLite's (PostgreSQL calls run in threads)")
+
+
+def out_of_time_at(store, at: int):
+    """This thread's connection, set for bounded calls, whose progress handler then behaves as
+    if the call's budget ran out at its ``at``-th call (a call a virtual-machine step): from
+    then on it interrupts whatever the call runs, as ``Session.overdue`` does once the deadline
+    has passed. Returns the thread's session."""
+    assert store.db.within(5.0, lambda: None) is None
+    session = store.db._held().session
+    calls = itertools.count(1)
+    session.raw.set_progress_handler(
+        lambda: 1 if next(calls) >= at and session.deadline is not None else 0, 1)
+    return session
+
+
+def restore(store, session) -> None:
+    """The handler as ``within`` installs it, and no statement shape remembered as slow."""
+    session.raw.set_progress_handler(session.overdue, 1000)
+    store.db.slow.clear()
+
+
+# A BEGIN interrupted at its third step has already opened the transaction (SQLite 3.40); later
+# steps fall in the create's statements, and the rollback that follows must not be cut short.
+@pytest.mark.parametrize("at", [1, 2, 3, 4, 5, 10, 20, 40, 80, 160])
+def test_a_write_cut_short_anywhere_leaves_no_transaction(store, sqlite, at):
+    tenant = make_tenant(store)
+    scope = Scope(tenant.id)
+    session = out_of_time_at(store, at)
+    assert store.db.within(5.0, store.clients.create, scope, {"name": "cut"}) is OVERRUN
+    assert not session.raw.in_transaction
+    assert count_clients(store, tenant.id) == 0
+    restore(store, session)
+    made = store.db.within(5.0, store.clients.create, scope, {"name": "whole"})
+    assert made["name"] == "whole" and count_clients(store, tenant.id) == 1
+    assert not session.raw.in_transaction
+
+
+@pytest.mark.parametrize("at", [1, 2, 3, 4, 5, 10, 20])
+def test_reads_cut_short_in_their_begin_leave_no_transaction(store, sqlite, at):
+    tenant = make_tenant(store)
+    scope = Scope(tenant.id)
+    store.clients.create(scope, {"name": "there"})
+
+    def agreeing_reads() -> int:
+        with store.db.snapshot() as s:  # its BEGIN is where the cut falls
+            return s.scalar(("test.count",), lambda: sa.select(sa.func.count()).select_from(
+                m.clients).where(m.clients.c.tenant_id == sa.bindparam("tenant_id")),
+                {"tenant_id": tenant.id})
+
+    session = out_of_time_at(store, at)
+    store.db.within(5.0, agreeing_reads)  # cut short or not, depending on where ``at`` fell
+    assert not session.raw.in_transaction
+    restore(store, session)
+    assert store.db.within(5.0, agreeing_reads) == 1
+    assert store.db.within(5.0, store.clients.create, scope, {"name": "after"})["id"]
+    assert store.clients.list(scope, ClientQuery(limit=1)).total == 2
