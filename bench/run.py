@@ -71,7 +71,7 @@ SMOKE = {
     "sqlite growcrm get": 0.28, "sqlite growcrm list": 0.045,
     "sqlite gitscrum get": 0.27,
     "postgresql outlign get": 0.30, "postgresql outlign list": 0.045,
-    "postgresql outlign create": 0.01,
+    "postgresql outlign create": 0.02,
     "postgresql fullengage get": 0.26, "postgresql fullengage list": 0.04,
     "postgresql talynce get": 0.21, "postgresql talynce list": 0.04,
     "postgresql growcrm get": 0.22, "postgresql growcrm list": 0.025,
