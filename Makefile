@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8080
 PYTEST_ARGS ?=
+# The suite runs in this many processes (pytest-xdist; 0: one process), a test file to each.
+PYTEST_WORKERS ?= 2
 
 .PHONY: serve test bench bench-smoke install clean base-image lock
 
@@ -26,7 +28,7 @@ serve: $(VENV)/.run-installed
 	$(VENV)/bin/clientgate serve --demo --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/run.py

@@ -186,7 +186,10 @@ BAD_PAGING = {
               "offset": ["Expected number, received nan"]}),
 }
 
-UNKNOWN_IDS = [str(uuid.uuid4()), "UUID_HERE", "abc", "0", "-1", "9" * 40, "x" * 5000,
+#: A well-formed uuid no client holds (every client's is random), spelled out so that every
+#: test process collects the same parameters (pytest-xdist compares them).
+NO_CLIENTS_UUID = "7d0c6a52-3c9b-4e1f-9b8e-2f5c1a7e4d36"
+UNKNOWN_IDS = [NO_CLIENTS_UUID, "UUID_HERE", "abc", "0", "-1", "9" * 40, "x" * 5000,
                "00000000-0000-0000-0000-00000000000g", "%00", "a%00b", "%FF", "clients"]
 
 
