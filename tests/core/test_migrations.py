@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from core import migrate
+from core import models as m
 from core.db import create_engine
 from core.queries import ClientQuery
 from core.scope import Scope
 from core.store import Store
-from tests.conftest import empty_database
+from tests.conftest import empty_database, make_tenant
 
 
 def at_revision(backend, tmp_path, revision: str):
@@ -168,3 +170,42 @@ def test_0009_counts_the_clients_there_are_and_keeps_counting(at_0008):
         assert store.clients.list(Scope(2), ClientQuery(limit=1)).total == 14
     finally:
         store.db.close()
+
+
+def test_0013_down_to_0012_folds_the_changes_and_the_triggers_update_again(backend, tmp_path):
+    """0013 appends count changes (PostgreSQL); going back to 0012 folds every change there is
+    and restores 0009's triggers, which update the groups directly; up again, they append."""
+    def groups(engine, table) -> list[tuple]:
+        t = table.c
+        with engine.connect() as conn:
+            return sorted(conn.execute(sa.select(t.status, t.clients)).all())
+
+    def migrate_to(engine, revision: str, down: bool) -> None:
+        with engine.connect() as conn:
+            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
+            conn.commit()
+
+    for engine in at_revision(backend, tmp_path, "head"):
+        store = Store(engine)
+        try:
+            tenant = make_tenant(store)
+            for i in range(3):
+                store.clients.create(Scope(tenant.id), {"name": f"C{i}"})
+            appended = backend == "postgresql"
+            assert groups(engine, m.client_count_changes) == (
+                [("active", 1)] * 3 if appended else [])
+
+            migrate_to(engine, "0012", down=True)
+            assert groups(engine, m.client_count_changes) == []
+            assert groups(engine, m.client_counts) == [("active", 3)]
+            store.clients.create(Scope(tenant.id), {"name": "after"})
+            assert groups(engine, m.client_counts) == [("active", 4)]
+            assert store.clients.list(Scope(tenant.id), ClientQuery(limit=1)).total == 4
+
+            migrate_to(engine, "head", down=False)
+            store.clients.create(Scope(tenant.id), {"name": "appended again"})
+            assert groups(engine, m.client_count_changes) == (
+                [("active", 1)] if appended else [])
+            assert store.clients.list(Scope(tenant.id), ClientQuery(limit=1)).total == 5
+        finally:
+            store.db.close()

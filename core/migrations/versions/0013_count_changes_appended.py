@@ -19,6 +19,8 @@ folded, so it turns unready; code at 0012 serves this schema.
 
 from __future__ import annotations
 
+import importlib
+
 from alembic import op
 
 revision = '0013'
@@ -52,39 +54,10 @@ APPENDING = [
     END $$""",
 ]
 
-# 0009's functions, as they were.
-_ADD = f"""INSERT INTO client_counts ({KEY}, clients)
-    SELECT {KEY}, count(*) FROM {{rows}} GROUP BY {KEY} ORDER BY {KEY}
-    ON CONFLICT ({KEY}) DO UPDATE SET clients = client_counts.clients + excluded.clients"""
-_TAKE = f"""UPDATE client_counts k SET clients = k.clients - d.n
-    FROM (SELECT {KEY}, count(*) AS n FROM {{rows}} GROUP BY {KEY}) d
-    WHERE k.tenant_id = d.tenant_id AND k.workspace_id = d.workspace_id
-      AND k.category_id = d.category_id AND k.status = d.status"""
-_EMPTIED = f"""DELETE FROM client_counts k USING (SELECT DISTINCT {KEY} FROM {{rows}}) d
-    WHERE k.clients = 0 AND k.tenant_id = d.tenant_id AND k.workspace_id = d.workspace_id
-      AND k.category_id = d.category_id AND k.status = d.status"""
-_ROW = ("(SELECT {row}.tenant_id AS tenant_id, {row}.workspace_id AS workspace_id, "
-        "{row}.category_id AS category_id, {row}.status AS status) AS one")
-UPDATING = [
-    f"""CREATE OR REPLACE FUNCTION client_counts_added() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {_ADD.format(rows='added')};
-        RETURN NULL;
-    END $$""",
-    f"""CREATE OR REPLACE FUNCTION client_counts_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {_TAKE.format(rows='removed')};
-        {_EMPTIED.format(rows='removed')};
-        RETURN NULL;
-    END $$""",
-    f"""CREATE OR REPLACE FUNCTION client_counts_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {_TAKE.format(rows=_ROW.format(row='OLD'))};
-        {_EMPTIED.format(rows=_ROW.format(row='OLD'))};
-        {_ADD.format(rows=_ROW.format(row='NEW'))};
-        RETURN NULL;
-    END $$""",
-]
+# 0009's functions, in 0009's own words (a migration is never edited: its text is fixed).
+_0009 = importlib.import_module("core.migrations.versions.0009_client_counts")
+UPDATING = [statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+            for statement in _0009.POSTGRESQL if statement.startswith("CREATE FUNCTION")]
 # Every change folded into client_counts, as core.counts does, before the old triggers return.
 FOLD = [
     "LOCK TABLE client_count_changes IN EXCLUSIVE MODE",
