@@ -32,8 +32,8 @@ class Upkeep:
         self._executor = executor
         self._timeout = timeout
         self._every = every
-        #: Folds that have succeeded (for tests and curiosity).
-        self.folds = 0
+        #: How many folds have succeeded (``Counts.folds`` says whether any run at all).
+        self.folded = 0
 
     async def _run(self) -> None:
         failing = False
@@ -48,7 +48,7 @@ class Upkeep:
                 failing = True
             else:
                 failing = False
-                self.folds += 1
+                self.folded += 1
             await asyncio.sleep(self._every)
 
     @contextlib.asynccontextmanager

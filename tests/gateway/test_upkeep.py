@@ -69,13 +69,13 @@ def test_a_fold_that_fails_is_logged_once_and_tried_again(postgresql, database_u
 
         async def run() -> None:
             async with upkeep.running():
-                await _until(lambda: upkeep.folds > 0)
+                await _until(lambda: upkeep.folded > 0)
                 with locker.connect() as conn, conn.begin():
                     conn.exec_driver_sql("LOCK TABLE client_counts IN EXCLUSIVE MODE")
                     store.clients.create(Scope(tenant.id), {"name": "waits for the fold"})
-                    before = upkeep.folds
+                    before = upkeep.folded
                     await asyncio.sleep(1.0)
-                    assert upkeep.folds == before
+                    assert upkeep.folded == before
                     assert changes(store, tenant.id) == 1
                 await _until(lambda: changes(store, tenant.id) == 0)
 
