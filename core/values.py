@@ -8,7 +8,6 @@ PostgreSQL, a NUL byte, an out-of-range integer), so bad input is an ``Invalid``
 from __future__ import annotations
 
 import re
-import uuid as uuidlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -139,11 +138,20 @@ _HEX4 = "[0-9a-fA-F]{4}"
 _UUID = re.compile(rf"{_HEX4}(?:-?{_HEX4}){{7}}|\{{{_HEX4}(?:-?{_HEX4}){{7}}\}}")
 
 
+#: The canonical form itself, as every stored uuid and almost every asked one is written.
+_CANONICAL = re.compile("-".join(f"[0-9a-f]{{{n}}}" for n in (8, 4, 4, 4, 12)))
+
+
 def canonical_uuid(value: Any) -> str | None:
     """``value`` in the canonical lower-case form if PostgreSQL would read it as a uuid."""
-    if not isinstance(value, str) or not _UUID.fullmatch(value):
+    if not isinstance(value, str):
         return None
-    return str(uuidlib.UUID(value.strip("{}").replace("-", "")))
+    if _CANONICAL.fullmatch(value):
+        return str(value)  # a str subclass comes back as a plain str
+    if not _UUID.fullmatch(value):
+        return None
+    digits = value.strip("{}").replace("-", "").lower()
+    return "-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))
 
 
 def client_uuid(value: Any) -> str | None:

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -93,7 +94,10 @@ class Call:
 
     @property
     def query(self) -> dict[str, str]:
-        return dict(self.request.query_params)
+        """The query string as a dict, the last of a repeated name winning: Starlette's
+        ``QueryParams`` as a dict, without building one (a GitScrum GET reads its slug here)."""
+        raw = self.request.scope["query_string"]
+        return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
 
     def path(self, name: str) -> str:
         return self.request.path_params[name]
