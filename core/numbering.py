@@ -11,8 +11,15 @@ queue every create in the tenant behind the one before, for the length of a crea
 under load on PostgreSQL: 190 creates a second at most). So a create takes its id ``alone``: on
 PostgreSQL a write session's transaction begins at its first write (``core.session``), and an id
 taken before it is taken by a statement that commits by itself, the row locked for that one
-statement. An id whose create then fails is not given again, a gap as a sequence leaves; a taken
-id is durable before the row that holds it can be (its commit came first). An id taken after
+statement. An id whose create then fails is not given again, a gap as a sequence leaves.
+
+That statement's commit does not wait for its WAL to reach the disk (``synchronous_commit`` off
+for it alone, as ``SET LOCAL`` would): the row lock is held through the commit, so waiting for
+the flush there capped the tenant at about 2,400 ids a second here, every create queued behind
+it (``docs/decisions.md``). Nothing is lost by it: the take's commit record precedes, in the
+WAL, the commit of any row holding the id, and that commit does wait, for everything before it.
+A crash before then loses the take with the rows that used it; a taken id is durable whenever a
+row that holds it is. An id taken after
 the transaction began is part of it, as every id is on SQLite, where writes are serialised
 anyway. Imports take theirs in their transaction (a failed import moves no counter), a batch's
 in one statement.
@@ -33,6 +40,11 @@ t = m.tenants.c
 bp = sa.bindparam
 
 
+#: Evaluated in a statement that commits by itself (PostgreSQL only): its commit does not wait
+#: for the WAL flush. Local to that statement's transaction, so nothing after it is touched.
+_NO_FLUSH_WAIT = sa.literal_column("set_config('synchronous_commit', 'off', true)")
+
+
 def _counter(kind: Kind) -> sa.Column:
     return t[f"next_{kind}_id"]
 
@@ -41,10 +53,12 @@ def take(s: Session, tenant_id: int, kind: Kind, count: int = 1, *, alone: bool 
     """Reserve ``count`` consecutive new ids of ``kind`` in the tenant; returns the first.
     ``alone``: committed at once if the session has not written yet (``Session.scalar``)."""
     counter = _counter(kind)
+    by_itself = alone and s.deferred
     after = s.scalar(
-        ("numbering.take", kind),
+        ("numbering.take", kind, by_itself),
         lambda: m.tenants.update().where(t.id == bp("tenant_id"))
-        .values({counter: counter + bp("count")}).returning(counter),
+        .values({counter: counter + bp("count")})
+        .returning(counter, *([_NO_FLUSH_WAIT] if by_itself else [])),
         {"tenant_id": tenant_id, "count": count}, alone=alone,
     )
     if after is None:

@@ -128,6 +128,12 @@ class Session:
         #: The connection gives up on a lock at once instead of waiting (bounded calls only).
         self.quick = False
 
+    @property
+    def deferred(self) -> bool:
+        """Whether a write made now with ``alone`` commits by itself: the session defers its
+        transaction and has not written yet."""
+        return self.begin is not None
+
     def _start(self) -> None:
         """Open the transaction a write session deferred to its first write."""
         begin, self.begin = self.begin, None
