@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 
 from . import custom_fields
 from . import models as m
@@ -18,6 +19,7 @@ from .errors import NotFound
 from .projection import Projection
 from .scope import Scope, scope_terms, scoped
 from .session import Session
+from .tags import listed
 from .values import client_uuid, valid_id
 
 c = m.clients.c
@@ -68,6 +70,40 @@ def fetch(s: Session, scope: Scope, key: Key, proj: Projection, *,
     if proj.custom_fields:
         attach(s, scope.tenant_id, [row], proj)
     return row
+
+
+def insert(s: Session, scope: Scope, row: Mapping[str, Any], proj: Projection) -> dict:
+    """A new client's ``row`` inserted, and read back as ``proj`` shows it, when nothing else
+    of the client is written (no tags, owner or custom values: ``proj`` shows none). This is
+    the session's last write (``Session.last_write``). On PostgreSQL the insert and the read are
+    one statement, the projection selecting from the inserted row; SQLite has no insert in a
+    ``WITH``, and its round trips cost nothing, so there it is the insert, then ``fetch``."""
+    if s.sqlite:
+        return fetch(s, scope, Key.row(s.insert(m.clients, row)), proj)
+    columns = tuple(sorted(row))
+    shown = s.last_write(("insert_shown", proj, columns), lambda: _inserted(proj, columns),
+                         {f"v_{k}": v for k, v in row.items()})
+    if proj.custom_fields:
+        attach(s, scope.tenant_id, [shown], proj)
+    return shown
+
+
+def _inserted(proj: Projection, columns: tuple[str, ...]) -> sa.Select:
+    """``proj``'s SELECT of the row ``INSERT ... RETURNING`` gives, in a ``WITH``: every
+    reference to ``clients`` is to that row, and its tags are none."""
+    new = (m.clients.insert().values({k: bp(f"v_{k}") for k in columns})
+           .returning(*m.clients.c).cte("new_client"))
+
+    def swap(element: Any) -> Any:
+        if element is m.clients:
+            return new
+        if isinstance(element, sa.Column) and element.table is m.clients:
+            return new.c[element.name]
+        if isinstance(element, listed):
+            return sa.literal_column("CAST('[]' AS json)", type_=listed.type)
+        return None
+
+    return visitors.replacement_traverse(proj.select, {}, swap)
 
 
 def attach(s: Session, tenant_id: int, rows: list[dict], proj: Projection) -> None:

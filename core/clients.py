@@ -19,6 +19,7 @@ from . import models as m
 from .categories import Categories
 from .checks import SLUG
 from .client_rows import Key, attach, fetch, locate, touch
+from .client_rows import insert as insert_client
 from .clock import now
 from .documents import Document
 from .errors import Invalid, NotFound
@@ -257,6 +258,8 @@ class Clients:
             owner_id = (take(s, scope.tenant_id, "user", alone=True)
                         if primary_user and contact is None else None)
             client_id = row["id"] = take(s, scope.tenant_id, "client", alone=True)
+            if not (labels or fields or primary_user):  # the row is all there is to write
+                return insert_client(s, scope, row, projection)
             s.insert(m.clients, row)
             insert_tags(s, scope.tenant_id, client_id, labels)
             custom_fields.write(s, scope.tenant_id, client_id, fields, replacing=False)

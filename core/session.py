@@ -37,6 +37,10 @@ class Compiled(Protocol):
 
     def get(self, key: Hashable, build: Callable[[], sa.Executable]) -> Statement: ...
 
+    def remaining(self) -> float | None:
+        """Seconds left before this thread's writes may no longer commit (``None``: no limit);
+        ``Unavailable`` once none are."""
+
 
 class Overrun(Exception):
     """A bounded call met a statement known to be slow: run the call again where waiting is
@@ -111,7 +115,7 @@ class Session:
     committed at once: no lock it takes is held through the transaction that follows."""
 
     __slots__ = ("raw", "_cursor", "_statements", "IntegrityError", "Error", "deadline", "key",
-                 "quick", "begin")
+                 "quick", "begin", "committed")
 
     def __init__(self, raw: Any, statements: Compiled, begin: str | None = None) -> None:
         self.raw = raw
@@ -127,6 +131,12 @@ class Session:
         self.key: Hashable = None
         #: The connection gives up on a lock at once instead of waiting (bounded calls only).
         self.quick = False
+        #: The session committed its transaction itself (``last_write``): nothing more to write.
+        self.committed = False
+
+    @property
+    def sqlite(self) -> bool:
+        return self._statements.sqlite
 
     @property
     def deferred(self) -> bool:
@@ -172,8 +182,11 @@ class Session:
         st = self._statements.get(key, build)
         if self.deadline is not None:
             self._bounded(key)
-        if self.begin is not None and st.writes and not alone:
-            self._start()
+        if st.writes:
+            if self.committed:
+                raise RuntimeError("a write after the session committed (last_write)")
+            if self.begin is not None and not alone:
+                self._start()
         if plan_each and not self._statements.sqlite:
             self._cursor.execute(st.sql, st.bind(values), prepare=False)
         else:
@@ -224,6 +237,33 @@ class Session:
         if row is None:
             return None
         return st.convert(row)[0]
+
+    def last_write(self, key: Hashable, build: Callable[[], sa.Executable],
+                   values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The session's last write, and its first row as ``one`` gives it. Where the session
+        has not begun its transaction (PostgreSQL, nothing written yet but ids taken alone),
+        the transaction's BEGIN, this statement and its COMMIT go to the server together, one
+        round trip instead of four (psycopg's pipeline). The statement is then held to the time
+        the call has left to commit in (``statement_timeout``, local to the transaction): one
+        that would finish later is cancelled by the server, and nothing is written, as a
+        transaction past its deadline is rolled back. Anywhere else it is a statement of the
+        transaction, which the session's owner commits as usual."""
+        if self.begin is None:
+            return self.one(key, build, values)
+        st = self._statements.get(key, build)
+        left = self._statements.remaining()
+        control = self.raw.cursor()
+        with self.raw.pipeline():
+            control.execute(self.begin)
+            self.begin = None
+            if left is not None:
+                control.execute("SELECT set_config('statement_timeout', %s, true)",
+                                (str(max(1, int(left * 1000))),))
+            self._cursor.execute(st.sql, st.bind(values))
+            control.execute("COMMIT")
+        self.committed = True
+        row = self._cursor.fetchone()
+        return None if row is None else dict(zip(st.keys, st.convert(row), strict=True))
 
     def execute(self, key: Hashable, build: Callable[[], sa.Executable],
                 values: Mapping[str, Any]) -> int:

@@ -264,8 +264,10 @@ class Statements:
                 driver = raw.driver_connection
                 driver.autocommit = True
                 try:
-                    yield Session(driver, self, begin="BEGIN")
-                    self._in_time()
+                    session = Session(driver, self, begin="BEGIN")
+                    yield session
+                    if not session.committed:
+                        self._in_time()
                 except BaseException:
                     if not driver.closed:
                         driver.rollback()  # nothing to undo if nothing was written
@@ -290,9 +292,16 @@ class Statements:
             self._local.deadline = before
 
     def _in_time(self) -> None:
+        self.remaining()
+
+    def remaining(self) -> float | None:
         when = getattr(self._local, "deadline", None)
-        if when is not None and time.monotonic() > when:
+        if when is None:
+            return None
+        left = when - time.monotonic()
+        if left <= 0:
             raise Unavailable("the call ran out of time before it could commit")
+        return left
 
     def close(self) -> None:
         """Close every per-thread SQLite connection (at shutdown; threads must be idle)."""
