@@ -63,6 +63,18 @@ class Counts:
                     *(k[name] == bp(name) for name in emptied[0]), k.clients == 0), emptied)
         return len(groups)
 
+    def sweep(self) -> None:
+        """Clear away the changes folds deleted (after a fold that changed groups: the
+        gateway's upkeep). Until then every total still visits them: a
+        bitmap scan of the changes' index marks no entry dead, so 5,000 changes deleted made
+        a Talynce page with its total 1.19 ms instead of 0.70, growing with the creates between
+        two autovacuums (a minute apart). A table of a few pages is vacuumed in a millisecond;
+        ``SKIP_LOCKED``: another gateway's vacuum under way is enough."""
+        if not self.folds:
+            return
+        with self._db.read() as s:
+            s.raw.execute("VACUUM (SKIP_LOCKED) client_count_changes", prepare=False)
+
 
 def answers(query: ClientQuery) -> bool:
     """Whether the kept counts give ``query``'s total."""

@@ -1,6 +1,7 @@
 """What the gateway does beside its requests while it runs: it folds the kept counts' changes
 into their groups (``core.counts.Counts.fold``) every ``FOLD_SECONDS``, on PostgreSQL, where
-changes are appended apart (SQLite's triggers keep the counts directly: nothing runs there).
+changes are appended apart (SQLite's triggers keep the counts directly: nothing runs there),
+and after a fold that changed groups vacuums the changes it deleted (``Counts.sweep``).
 
 A total is exact whether or not its changes are folded; folding keeps the changes few, so that
 reading a total stays a few rows. Several gateways on one database may all fold: a fold waits
@@ -37,18 +38,23 @@ class Upkeep:
 
     async def _run(self) -> None:
         failing = False
+        counts = self._store.counts
         while True:
+            chore = "kept counts not folded (totals stay exact)"
             try:
-                await self._executor.in_thread(self._timeout, self._store.counts.fold)
+                if await self._executor.in_thread(self._timeout, counts.fold):
+                    self.folded += 1
+                    chore = "folded changes not vacuumed (totals slower until they are)"
+                    await self._executor.in_thread(self._timeout, counts.sweep)
+                else:
+                    self.folded += 1
             except (Unavailable, *DATABASE_ERRORS) as exc:
                 if not failing:
                     first = (str(exc).strip().splitlines() or [""])[0][:200]
-                    log.warning("kept counts not folded (totals stay exact): %s: %s",
-                                type(exc).__name__, first)
+                    log.warning("%s: %s: %s", chore, type(exc).__name__, first)
                 failing = True
             else:
                 failing = False
-                self.folded += 1
             await asyncio.sleep(self._every)
 
     @contextlib.asynccontextmanager

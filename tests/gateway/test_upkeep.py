@@ -30,6 +30,12 @@ def changes(store: Store, tenant_id: int) -> int:
                             .where(d.tenant_id == tenant_id)).scalar_one()
 
 
+def pages(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.text("SELECT pg_relation_size('client_count_changes')")
+                            ).scalar_one() // 8192
+
+
 @pytest.fixture
 def postgresql(backend):
     if backend != "postgresql":
@@ -51,6 +57,9 @@ def test_a_running_gateway_folds_the_changes_its_creates_append(postgresql, data
             while changes(store, tenant.id) and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert changes(store, tenant.id) == 0
+            while pages(store) and time.monotonic() < deadline:  # and swept away
+                time.sleep(0.1)
+            assert pages(store) == 0
             page = http.get("/fullengage/api/v1/clients", headers=tenant.headers,
                             params={"limit": 1})
             assert page.json()["total"] == 3
