@@ -10,6 +10,7 @@ from . import models as m
 from .checks import check_name, require_tenant
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
+from .lookups import Lookup, find, known
 from .numbering import take
 from .scope import Scope
 from .session import Session
@@ -100,23 +101,25 @@ class Categories:
     def resolve(self, s: Session, scope: Scope, category_id: Any) -> int:
         """The category a client gets: ``category_id`` if it is the tenant's, the tenant's
         default for ``None``; ``Invalid`` (``unknown``) otherwise."""
+        return find(s, self.resolving(scope, category_id))[0]
+
+    @staticmethod
+    def resolving(scope: Scope, category_id: Any) -> Lookup:
+        """``resolve`` as a lookup, to be found with others (``core.lookups``)."""
+        unknown = Invalid.one("category_id", "unknown")
         if category_id is None:
-            found = s.scalar(
+            return Lookup(
                 ("default_category",),
                 lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.is_default),
-                {"tenant_id": scope.tenant_id},
-            )
-        elif valid_id(category_id):
-            found = self._find(s, scope.tenant_id, category_id)
-        else:
-            found = None
-        if found is None:
-            raise Invalid.one("category_id", "unknown")
-        return found
+                {"tenant_id": scope.tenant_id}, missing=unknown)
+        if not valid_id(category_id):
+            return known(None, unknown)
+        return Lookup(("category",), _by_id, {"tenant_id": scope.tenant_id, "id": category_id},
+                      missing=unknown)
 
     def _find(self, s: Session, tenant_id: int, category_id: int) -> int | None:
-        return s.scalar(
-            ("category",),
-            lambda: sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.id == bp("id")),
-            {"tenant_id": tenant_id, "id": category_id},
-        )
+        return s.scalar(("category",), _by_id, {"tenant_id": tenant_id, "id": category_id})
+
+
+def _by_id() -> sa.Select:
+    return sa.select(k.id).where(k.tenant_id == bp("tenant_id"), k.id == bp("id"))

@@ -23,6 +23,7 @@ from .client_rows import insert as insert_client
 from .clock import now
 from .documents import Document
 from .errors import Invalid, NotFound
+from .lookups import find
 from .numbering import take
 from .outbox import Outbox
 from .people import Person
@@ -234,8 +235,9 @@ class Clients:
         if primary_user:
             primary_user.check()
         with self._db.write() as s:
-            values["workspace_id"] = self._workspaces.writable(s, scope, values.get("workspace_id"))
-            values["category_id"] = self._categories.resolve(s, scope, values.get("category_id"))
+            values["workspace_id"], values["category_id"] = find(
+                s, self._workspaces.placing(scope, values.get("workspace_id")),
+                self._categories.resolving(scope, values.get("category_id")))
             fields = (custom_fields.resolve(s, scope, custom_values)
                       if custom_values is not None else {})
             contact = (people.existing_contact(s, scope, primary_user.email)

@@ -238,6 +238,24 @@ class Session:
             return None
         return st.convert(row)[0]
 
+    def scalars(self, reads: list[tuple[Hashable, Callable[[], sa.Executable],
+                                        Mapping[str, Any]]]) -> list[Any]:
+        """What ``scalar`` gives for each of ``reads``, statements that write nothing: on
+        PostgreSQL sent together, one round trip for all (psycopg's pipeline); one by one on
+        SQLite, whose statements are calls into a library."""
+        if self._statements.sqlite or len(reads) < 2:
+            return [self.scalar(key, build, values) for key, build, values in reads]
+        statements = [self._statements.get(key, build) for key, build, _ in reads]
+        if any(st.writes for st in statements):
+            raise ValueError("scalars() reads; a write goes through scalar() or execute()")
+        cursors = [self.raw.cursor() for _ in reads]
+        with self.raw.pipeline():
+            for cursor, st, (_, _, values) in zip(cursors, statements, reads, strict=True):
+                cursor.execute(st.sql, st.bind(values))
+        rows = [cursor.fetchone() for cursor in cursors]
+        return [None if row is None else st.convert(row)[0]
+                for st, row in zip(statements, rows, strict=True)]
+
     def last_write(self, key: Hashable, build: Callable[[], sa.Executable],
                    values: Mapping[str, Any]) -> dict[str, Any] | None:
         """The session's last write, and its first row as ``one`` gives it. Where the session

@@ -13,6 +13,7 @@ from . import models as m
 from .checks import SLUG, check_name, check_slug, require_tenant
 from .clock import now
 from .errors import Conflict, Invalid, NotFound
+from .lookups import Lookup, find, known
 from .numbering import take
 from .scope import Scope
 from .session import Session
@@ -135,25 +136,31 @@ class Workspaces:
 
     def check(self, s: Session, scope: Scope, workspace_id: Any) -> int:
         """``workspace_id`` if the scope may use that workspace, else ``Invalid`` (``unknown``)."""
-        if valid_id(workspace_id) and scope.allows_workspace(workspace_id):
-            found = s.scalar(
-                ("workspace",),
-                lambda: sa.select(w.id).where(w.id == bp("id"), w.tenant_id == bp("tenant_id")),
-                {"id": workspace_id, "tenant_id": scope.tenant_id},
-            )
-            if found is not None:
-                return found
-        raise Invalid.one("workspace_id", "unknown")
+        return find(s, self.checking(scope, workspace_id))[0]
 
     def writable(self, s: Session, scope: Scope, workspace_id: Any) -> int:
         """Where a new client goes: the workspace asked for, else the key's, else the default."""
+        return find(s, self.placing(scope, workspace_id))[0]
+
+    @staticmethod
+    def checking(scope: Scope, workspace_id: Any) -> Lookup:
+        """``check`` as a lookup, to be found with others (``core.lookups``)."""
+        unknown = Invalid.one("workspace_id", "unknown")
+        if not (valid_id(workspace_id) and scope.allows_workspace(workspace_id)):
+            return known(None, unknown)
+        return Lookup(
+            ("workspace",),
+            lambda: sa.select(w.id).where(w.id == bp("id"), w.tenant_id == bp("tenant_id")),
+            {"id": workspace_id, "tenant_id": scope.tenant_id}, missing=unknown)
+
+    def placing(self, scope: Scope, workspace_id: Any) -> Lookup:
+        """``writable`` as a lookup, to be found with others (``core.lookups``)."""
         if workspace_id is not None:
-            return self.check(s, scope, workspace_id)
+            return self.checking(scope, workspace_id)
         if scope.workspace_id is not None:
-            return scope.workspace_id
-        return s.scalar(
+            return known(scope.workspace_id)
+        return Lookup(
             ("default_workspace",),
             lambda: sa.select(w.id).where(w.tenant_id == bp("tenant_id"))
             .order_by(w.is_default.desc(), w.id).limit(1),
-            {"tenant_id": scope.tenant_id},
-        )
+            {"tenant_id": scope.tenant_id})
