@@ -65,11 +65,11 @@ class Counts:
 
     def sweep(self) -> None:
         """Clear away the changes folds deleted (after a fold that changed groups: the
-        gateway's upkeep). Until then every total still visits them: a
-        bitmap scan of the changes' index marks no entry dead, so 5,000 changes deleted made
-        a Talynce page with its total 1.19 ms instead of 0.70, growing with the creates between
-        two autovacuums (a minute apart). A table of a few pages is vacuumed in a millisecond;
-        ``SKIP_LOCKED``: another gateway's vacuum under way is enough."""
+        gateway's upkeep). Until then every total still visits them: a bitmap scan of the
+        changes' index marks no entry dead, so 5,000 changes deleted made a Talynce page with
+        its total 1.19 ms instead of 0.70, growing with the creates between two autovacuums (a
+        minute apart). A table of a few pages is vacuumed in a millisecond; ``SKIP_LOCKED``:
+        another gateway's vacuum under way is enough."""
         if not self.folds:
             return
         with self._db.read() as s:

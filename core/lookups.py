@@ -1,6 +1,5 @@
 """Values a write looks up before it writes (the workspace a new client goes to, its category),
-found together: on PostgreSQL in one round trip (``Session.scalars``), where each would cost one
-of a create's four.
+found together: on PostgreSQL in one round trip (``Session.scalars``) instead of one each.
 
 A ``Lookup`` is one value: known already, or the first column of a read; with ``missing``, the
 error a ``None`` value is. ``find`` gives the values in order and raises the first lookup's

@@ -19,10 +19,11 @@ the flush there capped the tenant at about 2,400 ids a second here, every create
 it (``docs/decisions.md``). Nothing is lost by it: the take's commit record precedes, in the
 WAL, the commit of any row holding the id, and that commit does wait, for everything before it.
 A crash before then loses the take with the rows that used it; a taken id is durable whenever a
-row that holds it is. An id taken after
-the transaction began is part of it, as every id is on SQLite, where writes are serialised
-anyway. Imports take theirs in their transaction (a failed import moves no counter), a batch's
-in one statement.
+row that holds it is.
+
+An id taken after the transaction began is part of it, as every id is on SQLite, where writes
+are serialised anyway. Imports take theirs in their transaction (a failed import moves no
+counter), a batch's in one statement.
 """
 
 from __future__ import annotations

@@ -42,12 +42,11 @@ class Upkeep:
         while True:
             chore = "kept counts not folded (totals stay exact)"
             try:
-                if await self._executor.in_thread(self._timeout, counts.fold):
-                    self.folded += 1
+                changed = await self._executor.in_thread(self._timeout, counts.fold)
+                self.folded += 1
+                if changed:
                     chore = "folded changes not vacuumed (totals slower until they are)"
                     await self._executor.in_thread(self._timeout, counts.sweep)
-                else:
-                    self.folded += 1
             except (Unavailable, *DATABASE_ERRORS) as exc:
                 if not failing:
                     first = (str(exc).strip().splitlines() or [""])[0][:200]
