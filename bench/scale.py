@@ -96,6 +96,11 @@ def load(url: str, population: Population, quiet: bool) -> Tenant:
                 written += len(chunk)
                 say(f"loading {name}: {written:>9,} / {population.size:,} "
                     f"({written / (time.monotonic() - started):,.0f} a second)", quiet)
+            # What the gateway's upkeep does after a load on SQLite: the search entries.
+            started = time.monotonic()
+            if written := store.search_index.catch_up_all():
+                say(f"search entries of {name}: {written:,} written in "
+                    f"{time.monotonic() - started:.1f} s", quiet)
             if store.engine.dialect.name == "postgresql":
                 # What autovacuum does after a load: statistics, and the visibility map that
                 # lets an index answer alone.

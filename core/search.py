@@ -6,10 +6,12 @@ The definition is one: ``fold(term)`` is a substring of ``fold(value)`` (``core.
 - PostgreSQL: that ``LIKE``, which the planner answers from each column's GIN index of
   ``lower()`` trigrams (migration 0008).
 - SQLite: an FTS5 table of the same columns already folded (``client_search``, migration 0010),
-  kept by triggers on ``clients`` and tokenized into trigrams with no folding of its own
-  (``case_sensitive 1``). A phrase of trigrams is found exactly where its text is a substring,
-  so for a term of three characters or more the index answers the definition itself, with no
-  second check; a shorter term has no trigram and is matched by ``LIKE`` over the tenant.
+  tokenized into trigrams with no folding of its own (``case_sensitive 1``). A phrase of
+  trigrams is found exactly where its text is a substring, so for a term of three characters or
+  more the index answers the definition itself, with no second check; a shorter term has no
+  trigram and is matched by ``LIKE`` over the tenant. A client created or renamed lately is
+  listed in ``client_search_pending`` until its entry is written (``core.search_index``, many
+  to a transaction), and is matched by ``LIKE`` meanwhile: the index answers for the others.
   ``client_search_rows`` gives each client an FTS rowid of its own (``INTEGER PRIMARY KEY``,
   which ``VACUUM`` keeps; a table's implicit rowid it may renumber).
 """
@@ -84,12 +86,22 @@ def contains(columns: dict[str, sa.Column], fields: tuple[str, ...],
     if use_index:
         # CROSS JOIN fixes SQLite's join order: the index's matches first, each then numbered
         # back to its client (the planner otherwise walks the tenant's rows into the index).
+        # The clients listed as pending (``core.search_index``) have no entry yet, or a stale
+        # one: the index answers for the others, and the listed ones are matched as written.
+        listed = " OR ".join(f"cg_fold(listed.{f}) LIKE :pattern ESCAPE '/'" for f in fields)
         found = sa.text(
             "SELECT r.client_id FROM client_search CROSS JOIN client_search_rows AS r "
             "ON r.id = client_search.rowid "
-            "WHERE client_search MATCH :match AND r.tenant_id = :tenant_id"
-        ).bindparams(sa.bindparam("match", type_=sa.String()),
-                     sa.bindparam("tenant_id")).columns(client_id=sa.Integer())
+            "WHERE client_search MATCH :match AND r.tenant_id = :tenant_id "
+            "AND r.id NOT IN (SELECT row FROM client_search_pending) "
+            "UNION ALL "
+            "SELECT r.client_id FROM client_search_pending AS p "
+            "CROSS JOIN client_search_rows AS r ON r.id = p.row "
+            "CROSS JOIN clients AS listed "
+            "ON listed.tenant_id = r.tenant_id AND listed.id = r.client_id "
+            f"WHERE r.tenant_id = :tenant_id AND ({listed})"
+        ).bindparams(sa.bindparam("match", type_=sa.String()), sa.bindparam("tenant_id"),
+                     pattern).columns(client_id=sa.Integer())
         fts = m.clients.c.id.in_(found)
     return _Substring(sa.Grouping(like), fts)
 

@@ -84,6 +84,11 @@ class Statements:
         self._local = threading.local()
         self._opened: list[Any] = []
         self._lock = threading.Lock()
+        #: SQLite: this process's writers take turns here before ``BEGIN IMMEDIATE``. A writer
+        #: that finds the database's write lock held waits in SQLite's busy handler, which
+        #: sleeps (1, 2, 5, 10 ... 100 ms) and retries: under 32 concurrent creates the lock
+        #: sat free while its waiters slept. A writer waiting here wakes when the lock is free.
+        self._writers = threading.RLock()
         #: Told how long each pooled (PostgreSQL) connection took to lend, in seconds: the
         #: gateway's metrics of pool waits. None: nobody asks.
         self.on_checkout: Callable[[float], None] | None = None
@@ -232,6 +237,12 @@ class Statements:
             session = self._sqlite_reader().session
             conn = session.raw
             bounded = session.deadline is not None
+            # A bounded call waits for nothing: another writer's turn sends it to a thread.
+            if not (self._writers.acquire(blocking=False) if bounded else
+                    self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)):
+                if bounded:
+                    raise Overrun("write")
+                raise Unavailable(f"no turn to write within {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s")
             try:
                 try:
                     # IMMEDIATE takes the write lock up front: concurrent writers queue on the
@@ -254,6 +265,8 @@ class Statements:
                 if not bounded:  # a bounded call's failures stay the driver's, for its runner
                     _translate(exc)
                 raise
+            finally:
+                self._writers.release()
             return
         # PostgreSQL: the transaction begins at the first write (``Session.begin``), so reads
         # before it cost no BEGIN, and a counter taken before it (``core.numbering``) is

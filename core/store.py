@@ -22,6 +22,7 @@ from .models import metadata
 from .oauth import OAuth
 from .outbox import Outbox
 from .people import Users
+from .search_index import SearchIndex
 from .sql import Statements
 from .tenants import Tenants
 from .workspaces import Workspaces
@@ -51,6 +52,9 @@ class Store:
                                outbox=self.outbox)
         #: The kept counts' upkeep (``Counts.fold``, which the gateway runs every second).
         self.counts = Counts(db)
+        #: SQLite's search entries written after their writes (``SearchIndex.catch_up``, which
+        #: the gateway runs every second, and an import when it ends).
+        self.search_index = SearchIndex(db)
 
         #: One small read per table, of every column this code reads (``probe``).
         self._probes = [

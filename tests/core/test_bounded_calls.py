@@ -77,3 +77,45 @@ def test_reads_cut_short_in_their_begin_leave_no_transaction(store, sqlite, at):
     assert store.db.within(5.0, agreeing_reads) == 1
     assert store.db.within(5.0, store.clients.create, scope, {"name": "after"})["id"]
     assert store.clients.list(scope, ClientQuery(limit=1)).total == 2
+
+
+def test_writers_of_one_process_take_turns(store, sqlite, monkeypatch):
+    """Another thread's write holds the turn: a bounded write gives up at once, writing nothing
+    (``OVERRUN``); an unbounded one waits for the turn and writes once it is free, or is
+    ``Unavailable`` when it stays taken past the busy timeout."""
+    import threading
+
+    from core import sql
+    from core.errors import Unavailable
+
+    tenant = make_tenant(store)
+    scope = Scope(tenant.id)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.db.write():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        assert store.db.within(5.0, store.clients.create, scope, {"name": "bounded"}) is OVERRUN
+        monkeypatch.setattr(sql, "SQLITE_BUSY_TIMEOUT_MS", 200)
+        with pytest.raises(Unavailable, match="no turn to write"):
+            store.clients.create(scope, {"name": "gave up"})
+        monkeypatch.undo()
+        waited: list = []
+        waiter = threading.Thread(
+            target=lambda: waited.append(store.clients.create(scope, {"name": "waited"})))
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive() and not waited  # waiting for the turn
+        release.set()
+        waiter.join(10)
+        assert [c["name"] for c in waited] == ["waited"]
+    finally:
+        release.set()
+        holder.join(10)
+    assert count_clients(store, tenant.id) == 1

@@ -209,3 +209,50 @@ def test_0013_down_to_0012_folds_the_changes_and_the_triggers_update_again(backe
             assert store.clients.list(Scope(tenant.id), ClientQuery(limit=1)).total == 5
         finally:
             store.db.close()
+
+
+def test_0015_down_to_0014_writes_the_pending_entries_and_the_triggers_index_again(
+        backend, tmp_path):
+    """0015 lists created and renamed clients for their search entries to be written later
+    (SQLite); going back to 0014 writes every pending entry and restores 0010's triggers, which
+    index at once; up again, they list."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's search index (PostgreSQL's trigram indexes are unchanged)")
+
+    def entries(engine) -> tuple[int, int]:
+        with engine.connect() as conn:
+            return (conn.exec_driver_sql("SELECT count(*) FROM client_search").scalar(),
+                    conn.exec_driver_sql("SELECT count(*) FROM client_search_pending").scalar())
+
+    def migrate_to(engine, revision: str, down: bool) -> None:
+        with engine.connect() as conn:
+            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
+            conn.commit()
+
+    def names(store: Store, scope: Scope, term: str) -> list[str]:
+        return sorted(r["name"] for r in store.clients.list(scope, ClientQuery(
+            search=term, search_fields=("name",))).items)
+
+    for engine in at_revision(backend, tmp_path, "head"):
+        store = Store(engine)
+        try:
+            scope = Scope(make_tenant(store).id)
+            made = [store.clients.create(scope, {"name": f"Quay {i}"}) for i in range(3)]
+            store.search_index.catch_up_all()
+            store.clients.update(scope, id=made[0]["id"], values={"name": "Wharf 0"})
+            store.clients.create(scope, {"name": "Quay 3"})
+            assert entries(engine) == (3, 2)  # one stale, one missing
+
+            migrate_to(engine, "0014", down=True)
+            assert entries(engine) == (4, 0)
+            assert names(store, scope, "quay") == ["Quay 1", "Quay 2", "Quay 3"]
+            store.clients.create(scope, {"name": "Quay 4"})
+            assert entries(engine) == (5, 0)  # indexed by the write itself
+            assert names(store, scope, "wharf") == ["Wharf 0"]
+
+            migrate_to(engine, "head", down=False)
+            store.clients.create(scope, {"name": "Quay 5"})
+            assert entries(engine) == (5, 1)
+            assert names(store, scope, "quay") == [f"Quay {i}" for i in range(1, 6)]
+        finally:
+            store.db.close()

@@ -52,8 +52,12 @@ def terms(rng: random.Random, values: list[str]) -> list[str]:
     return sorted(t for t in found if t.strip() and "\x00" not in t)
 
 
-def test_search_matches_its_definition(store):
+@pytest.mark.parametrize("written", [False, True], ids=["pending", "written"])
+def test_search_matches_its_definition(store, written):
+    """``written``: SQLite's index entries are written before the searches
+    (``core.search_index``); otherwise every client is still pending, matched as written."""
     rng = random.Random(20261201)
+    store.search_index.catch_up_all()  # other tests' clients
     tenant = make_tenant(store)
     scope = Scope(tenant.id)
     values = corpus(rng)
@@ -65,6 +69,9 @@ def test_search_matches_its_definition(store):
                                            "phone": phone, "email": f"c{i}@example.com"})
         clients[row["id"]] = {"name": value, "contact_person": person, "phone": phone,
                               "email": f"c{i}@example.com"}
+    if written:
+        store.search_index.catch_up_all()
+    assert store.search_index.pending() == (0 if written or not store.db.sqlite else len(values))
     checked_indexed = checked_scanned = 0
     for term in terms(rng, values):
         for fields in FIELDS:
@@ -82,13 +89,21 @@ def test_search_matches_its_definition(store):
 
 
 def test_the_index_follows_every_write(store, backend):
-    """Renames, deletes, a tenant's cascade and an import's batch insert reach the index."""
+    """Renames, deletes, a tenant's cascade and an import's batch insert reach the index: each
+    answer is asked while SQLite's entries are pending and again once they are written, and
+    the next write then finds the written ones (a rename leaves a stale entry until then)."""
     tenant, other = make_tenant(store), make_tenant(store)
     scope = Scope(tenant.id)
 
     def found(term: str, s: Scope = scope) -> list[str]:
-        return sorted(r["name"] for r in store.clients.list(
-            s, ClientQuery(search=term, search_fields=("name", "email", "contact_person"))).items)
+        def ask() -> list[str]:
+            return sorted(r["name"] for r in store.clients.list(s, ClientQuery(
+                search=term, search_fields=("name", "email", "contact_person"))).items)
+
+        pending = ask()
+        store.search_index.catch_up_all()
+        assert ask() == pending, term
+        return pending
 
     a = store.clients.create(scope, {"name": "Alpha Widgets", "contact_person": "Zoë Quark"})
     store.clients.create(scope, {"name": "Beta Widgets"})
@@ -123,7 +138,48 @@ def test_the_index_follows_every_write(store, backend):
                 (tenant.id,)).scalar()
             indexed = conn.exec_driver_sql("SELECT count(*) FROM client_search").scalar()
             rows = conn.exec_driver_sql("SELECT count(*) FROM client_search_rows").scalar()
-        assert left == 0 and indexed == rows
+        assert left == 0 and indexed == rows and store.search_index.pending() == 0
+
+
+def test_pending_entries_are_written_in_batches_and_forgotten_with_their_clients(store):
+    """SQLite: a create or a rename of a searched value lists the client; another update does
+    not; a batch writes the first listed; a deleted client leaves no listing behind. The
+    answers are the same before and after. PostgreSQL has nothing pending."""
+    index = store.search_index
+    index.catch_up_all()  # other tests' clients
+
+    def pending(sqlite: int) -> int:
+        return sqlite if index.pends else 0
+
+    scope = Scope(make_tenant(store).id)
+    made = [store.clients.create(scope, {"name": f"Pending Harbor {i}"}) for i in range(5)]
+    assert index.pending() == pending(5)
+    assert index.catch_up(batch=2) == pending(2)
+    assert index.pending() == pending(3)
+    store.clients.delete(scope, id=made[4]["id"])  # listed, never written
+    store.clients.delete(scope, id=made[0]["id"])  # written
+    assert index.pending() == pending(2)
+    assert index.catch_up_all(batch=1) == pending(2)
+    store.clients.update(scope, id=made[1]["id"], values={"notes": "not searched"})
+    store.clients.update(scope, id=made[2]["id"], values={"name": "Pending Harbor 2"})
+    assert index.pending() == 0
+    store.clients.update(scope, id=made[1]["id"], values={"name": "Renamed Quay"})
+    assert index.pending() == pending(1)
+
+    def names(term: str) -> list[str]:
+        return sorted(r["name"] for r in store.clients.list(scope, ClientQuery(
+            search=term, search_fields=("name",))).items)
+
+    for _ in range(2):  # the rename pending (its entry stale), then written
+        assert names("harbor") == ["Pending Harbor 2", "Pending Harbor 3"]
+        assert names("quay") == ["Renamed Quay"]
+        index.catch_up_all()
+    if index.pends:
+        with store.engine.connect() as conn:
+            entries = conn.exec_driver_sql(
+                "SELECT count(*) FROM client_search_rows r JOIN client_search s "
+                "ON s.rowid = r.id WHERE r.tenant_id = ?", (scope.tenant_id,)).scalar()
+        assert entries == 3
 
 
 @pytest.mark.parametrize("term", ["AND", "NEAR", '"', "a*", "{name}", "^x", "-y", ":"])

@@ -1,5 +1,6 @@
-"""The gateway's upkeep: on PostgreSQL it folds the kept counts' changes into their groups while
-it runs (``gateway.upkeep``), and a fold that fails is logged once and tried again."""
+"""The gateway's upkeep (``gateway.upkeep``): on PostgreSQL it folds the kept counts' changes
+into their groups while it runs, and a fold that fails is logged once and tried again; on SQLite
+it writes the search entries of the clients created or renamed."""
 
 from __future__ import annotations
 
@@ -105,8 +106,41 @@ async def _until(condition, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-def test_sqlite_runs_no_upkeep(backend, store):
+@pytest.fixture
+def sqlite(backend):
     if backend != "sqlite":
-        pytest.skip("SQLite only")
+        pytest.skip("search entries wait to be written on SQLite only (PostgreSQL's trigram "
+                    "indexes are kept by the database)")
+
+
+def test_sqlite_folds_nothing(sqlite, store):
     assert store.counts.folds is False
     assert store.counts.fold() == 0
+
+
+def test_a_running_gateway_writes_the_search_entries_of_its_creates(sqlite, database_url):
+    store = Store.from_url(database_url, pool_size=2)
+    try:
+        tenant = make_tenant(store)
+        app = create_app(Settings(database_url=database_url, key_cache_seconds=0), store=store)
+        with TestClient(app) as http:
+            for i in range(3):
+                made = http.post("/outlign/api/v1/clients", headers=tenant.headers,
+                                 json={"title": f"Indexed Later {i}", "company_id":
+                                       tenant.workspace["id"]})
+                assert made.status_code == 201, made.text
+            deadline = time.monotonic() + 10
+            while store.search_index.pending() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert store.search_index.pending() == 0
+            with store.engine.connect() as conn:
+                entries = conn.exec_driver_sql(
+                    "SELECT count(*) FROM client_search_rows r JOIN client_search s "
+                    "ON s.rowid = r.id WHERE r.tenant_id = ?", (tenant.id,)).scalar()
+            assert entries == 3
+            page = http.get("/outlign/api/v1/clients", headers=tenant.headers,
+                            params={"title": "later", "company_id": tenant.workspace["id"]})
+            assert sorted(c["title"] for c in page.json()) == [
+                f"Indexed Later {i}" for i in range(3)]
+    finally:
+        store.dispose()
