@@ -37,6 +37,19 @@ def pages(store: Store) -> int:
                             ).scalar_one() // 8192
 
 
+def live(store: Store, database_url: str) -> TestClient:
+    """A running gateway on ``store`` (its lifespan, and so its upkeep, runs in the block)."""
+    app = create_app(Settings(database_url=database_url, key_cache_seconds=0), store=store)
+    return TestClient(app)
+
+
+def create(http: TestClient, tenant, titles: list[str]) -> None:
+    for title in titles:
+        made = http.post("/outlign/api/v1/clients", headers=tenant.headers,
+                         json={"title": title, "company_id": tenant.workspace["id"]})
+        assert made.status_code == 201, made.text
+
+
 @pytest.fixture
 def postgresql(backend):
     if backend != "postgresql":
@@ -47,13 +60,8 @@ def test_a_running_gateway_folds_the_changes_its_creates_append(postgresql, data
     store = Store.from_url(database_url, pool_size=2)
     try:
         tenant = make_tenant(store)
-        app = create_app(Settings(database_url=database_url, key_cache_seconds=0), store=store)
-        with TestClient(app) as http:
-            for i in range(3):
-                made = http.post("/outlign/api/v1/clients", headers=tenant.headers,
-                                 json={"title": f"Folded {i}", "company_id":
-                                       tenant.workspace["id"]})
-                assert made.status_code == 201, made.text
+        with live(store, database_url) as http:
+            create(http, tenant, [f"Folded {i}" for i in range(3)])
             deadline = time.monotonic() + 10
             while changes(store, tenant.id) and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -122,13 +130,8 @@ def test_a_running_gateway_writes_the_search_entries_of_its_creates(sqlite, data
     store = Store.from_url(database_url, pool_size=2)
     try:
         tenant = make_tenant(store)
-        app = create_app(Settings(database_url=database_url, key_cache_seconds=0), store=store)
-        with TestClient(app) as http:
-            for i in range(3):
-                made = http.post("/outlign/api/v1/clients", headers=tenant.headers,
-                                 json={"title": f"Indexed Later {i}", "company_id":
-                                       tenant.workspace["id"]})
-                assert made.status_code == 201, made.text
+        with live(store, database_url) as http:
+            create(http, tenant, [f"Indexed Later {i}" for i in range(3)])
             deadline = time.monotonic() + 10
             while store.search_index.pending() and time.monotonic() < deadline:
                 time.sleep(0.05)
