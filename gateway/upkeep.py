@@ -51,11 +51,11 @@ class Upkeep:
         #: How many folds have succeeded (``Counts.folds`` says whether any run at all).
         self.folded = 0
 
-    async def _run(self) -> None:
+    async def _run(self, stop: asyncio.Event) -> None:
         failing = False
-        while True:
+        while not stop.is_set():
             try:
-                await self._chores()
+                await self._chores(stop)
             except _Failed as failed:
                 if not failing:
                     exc = failed.error
@@ -64,9 +64,10 @@ class Upkeep:
                 failing = True
             else:
                 failing = False
-            await asyncio.sleep(self._every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self._every)
 
-    async def _chores(self) -> None:
+    async def _chores(self, stop: asyncio.Event) -> None:
         counts, index = self._store.counts, self._store.search_index
         if counts.folds:
             changed = await self._chore("kept counts not folded (totals stay exact)",
@@ -78,7 +79,8 @@ class Upkeep:
         if index.pends:
             while await self._chore("search entries not written (searches stay exact, slower "
                                     "until they are)", index.catch_up) == BATCH:
-                pass  # more are waiting: the next batch, once requests had their turn
+                if stop.is_set():  # more are waiting: the next batch, once requests had
+                    break          # their turn, unless the gateway is stopping
 
     async def _chore(self, chore: str, fn: Callable[[], T]) -> T:
         try:
@@ -88,14 +90,17 @@ class Upkeep:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """The chores run for the length of the block (the application's lifespan)."""
+        """The chores run for the length of the block (the application's lifespan). Leaving it
+        waits for the chore under way: its thread is not left running on the store's
+        connections, which are closed next (a SQLite connection closed under a statement is a
+        crash of the process)."""
         if not (self._store.counts.folds or self._store.search_index.pends):
             yield
             return
-        task = asyncio.create_task(self._run(), name="clientgate upkeep")
+        stop = asyncio.Event()
+        task = asyncio.create_task(self._run(stop), name="clientgate upkeep")
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            stop.set()
+            await task

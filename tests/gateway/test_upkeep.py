@@ -147,3 +147,39 @@ def test_a_running_gateway_writes_the_search_entries_of_its_creates(sqlite, data
                 f"Indexed Later {i}" for i in range(3)]
     finally:
         store.dispose()
+
+
+def test_stopping_waits_for_the_chore_under_way(sqlite, database_url):
+    """The upkeep's batch waits on SQLite's write lock, held by another connection, when the
+    gateway stops: leaving ``running()`` waits for the batch to finish instead of leaving its
+    thread on connections about to be closed (closing one under a statement crashed the test
+    process)."""
+    import sqlite3
+    import threading
+
+    store = Store.from_url(database_url, pool_size=2)
+    locker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None,
+                             check_same_thread=False)
+    try:
+        scope = Scope(make_tenant(store).id)
+        for i in range(3):
+            store.clients.create(scope, {"name": f"Written at the end {i}"})
+        assert store.search_index.pending() >= 3
+        upkeep = Upkeep(store, Executor(store, timeout=5), timeout=5, every=0.05)
+        locker.execute("BEGIN IMMEDIATE")
+        unlock = threading.Timer(0.5, lambda: locker.execute("ROLLBACK"))
+
+        async def run() -> float:
+            async with upkeep.running():
+                await asyncio.sleep(0.1)  # the first batch is under way, waiting for the lock
+                unlock.start()
+                stopped = time.monotonic()
+            return time.monotonic() - stopped
+
+        waited = asyncio.run(run())
+        assert store.search_index.pending() == 0  # the batch under way finished
+        assert waited > 0.3
+    finally:
+        unlock.cancel()
+        locker.close()
+        store.dispose()
