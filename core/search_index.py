@@ -22,8 +22,8 @@ BATCH = 500
 _LIST = ", ".join(INDEXED)
 _FIRST = "SELECT row FROM client_search_pending ORDER BY row LIMIT :batch"
 #: The batch's stale entries (a renamed client's) removed, then every entry written anew.
-_STALE = "DELETE FROM client_search WHERE rowid IN (SELECT row FROM client_search_pending " \
-         "WHERE row <= :last)"
+_STALE = ("DELETE FROM client_search WHERE rowid IN (SELECT row FROM client_search_pending "
+          "WHERE row <= :last)")
 _WRITE = (f"INSERT INTO client_search (rowid, {_LIST}) "
           f"SELECT r.id, {', '.join(f'cg_fold(c.{col})' for col in INDEXED)} "
           "FROM client_search_pending p CROSS JOIN client_search_rows r ON r.id = p.row "
