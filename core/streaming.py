@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,13 +21,34 @@ from .workspaces import Workspaces
 
 c = m.clients.c
 
+#: How many of a stream's batches are read at once (``claim`` and ``take``), by backend.
+#: PostgreSQL writes each batch's JSON in a server process of its own, so reads on several
+#: connections share its cores: at a million clients on two cores, 277,000 rows a second one
+#: batch at a time, 451,000 three at a time, 455,000 four. SQLite runs in the gateway's own
+#: process, where a second reader only contends with the first: 616,000 rows a second one at a
+#: time, 423,000 two (``docs/decisions.md``).
+AT_ONCE = {"sqlite": 1, "postgresql": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The matches with ids in ``(after, upto]``: a batch claimed to be read later."""
+
+    after: int
+    upto: int
+
 
 class Batches:
     """The matches in id order, ``batch`` rows at a time. ``next()`` reads the next batch (``None``
     when there is none), each in a short read of its own: keyset paging (``id > last``) keeps
     memory flat and never holds a transaction open while the caller sends the previous batch to
     a slow client. A read that fails or is undone changes nothing, so ``next()`` may be tried
-    again (``Statements.within`` relies on it)."""
+    again (``Statements.within`` relies on it).
+
+    Batches can also be read several at once (``at_once``), each on a connection of its own:
+    ``claim()`` finds where the next batch ends (from an index alone) and hands its span out,
+    and ``take(span)`` reads it, in any thread, in any order. Once ``claim()`` finds fewer than
+    a batch left, it says ``None`` and ``next()`` reads the rest."""
 
     def __init__(self, db: Statements, workspaces: Workspaces, scope: Scope, query: ClientQuery,
                  projection: Projection, batch: int) -> None:
@@ -42,6 +64,8 @@ class Batches:
         self._done = False
         #: How many matches the last ``next()`` read.
         self.read = 0
+        #: How many batches are worth reading at once on this backend (``AT_ONCE``).
+        self.at_once = AT_ONCE["sqlite" if db.sqlite else "postgresql"]
 
     def next(self) -> list[Any] | None:
         if self._done:
@@ -49,7 +73,7 @@ class Batches:
         with self._db.read() as s:
             if not self._checked:
                 self._workspaces.check(s, self._scope, self._query.workspace_id)
-            items, read, last = self._read(s)
+            items, read, last = self._read(s, self._values, bounded=False)
         self._checked = True
         self.read = read
         if read < self._batch:
@@ -58,29 +82,62 @@ class Batches:
             self._values["after"] = last
         return items or None
 
+    def claim(self) -> Span | None:
+        """The span of the next batch, which ``take`` reads; ``None`` once fewer than a batch
+        of matches are left after the last span (``next()`` reads those). The span's end is the
+        ``batch``-th match's id, read from an index: a walk of ``batch`` entries, no row."""
+        if self._done:
+            return None
+        with self._db.read() as s:
+            upto = s.scalar(("claim", shape(self._query), self._scope.limited), self._bound,
+                            {**self._values, "skip": self._batch - 1})
+        if upto is None:
+            return None
+        span = Span(self._values["after"], upto)
+        self._values["after"] = upto
+        return span
+
+    def take(self, span: Span) -> list[Any]:
+        """The matches of ``span`` (a ``claim``'s), in id order: all of them, however many a
+        write added to it since it was claimed."""
+        with self._db.read() as s:
+            items, _, _ = self._read(s, {**self._values, "after": span.after, "upto": span.upto},
+                                     bounded=True)
+        return items
+
     @property
     def done(self) -> bool:
         """Whether every match has been read (a batch came back short)."""
         return self._done
 
-    def _where(self, select: sa.Select) -> sa.Select:
-        """``select`` narrowed to the matches after ``:after``, in id order."""
-        return select.where(*scope_terms(self._scope.limited), *conditions(self._query),
-                            c.id > sa.bindparam("after"))
+    def _where(self, select: sa.Select, bounded: bool) -> sa.Select:
+        """``select`` narrowed to the matches after ``:after`` (up to ``:upto`` if
+        ``bounded``)."""
+        select = select.where(*scope_terms(self._scope.limited), *conditions(self._query),
+                              c.id > sa.bindparam("after"))
+        return select.where(c.id <= sa.bindparam("upto")) if bounded else select
 
-    def _read(self, s: Session) -> tuple[list[Any], int, int | None]:
-        """The next batch, how many matches it read, and the last one's id."""
-        rows = self._rows(s)
+    def _ordered(self, select: sa.Select, bounded: bool) -> sa.Select:
+        """``select``'s batch in id order: a span whole, the next batch ``:batch`` rows."""
+        select = self._where(select, bounded).order_by(c.id)
+        return select if bounded else select.limit(sa.bindparam("batch"))
+
+    def _bound(self) -> sa.Select:
+        return (self._where(sa.select(c.id), bounded=False).order_by(c.id)
+                .offset(sa.bindparam("skip")).limit(1))
+
+    def _read(self, s: Session, values: dict[str, Any],
+              bounded: bool) -> tuple[list[Any], int, int | None]:
+        """The batch ``values`` and ``bounded`` say, how many matches it read, and the last
+        one's id."""
+        rows = self._rows(s, values, bounded)
         return rows, len(rows), rows[-1]["id"] if rows else None
 
-    def _rows(self, s: Session) -> list[dict]:
-        """The next batch's rows, of ``projection``."""
+    def _rows(self, s: Session, values: dict[str, Any], bounded: bool) -> list[dict]:
+        """The batch's rows, of ``projection``."""
         projection = self._projection
-        rows = s.rows(
-            self._key,
-            lambda: self._where(projection.select).order_by(c.id).limit(sa.bindparam("batch")),
-            self._values,
-        )
+        rows = s.rows((*self._key, bounded),
+                      lambda: self._ordered(projection.select, bounded), values)
         attach(s, self._scope.tenant_id, rows, projection)
         return rows
 
@@ -101,19 +158,18 @@ class Documents(Batches):
         self._document = document
         self._documents_key = ("documents", document, shape(query), scope.limited)
 
-    def _matches(self) -> sa.Select:
-        return self._where(self._document.select).order_by(c.id).limit(sa.bindparam("batch"))
-
-    def _read(self, s: Session) -> tuple[list[Any], int, int | None]:
+    def _read(self, s: Session, values: dict[str, Any],
+              bounded: bool) -> tuple[list[Any], int, int | None]:
+        key = (*self._documents_key, bounded)
         text, last, read, written = s.tuples(
-            ("joined", *self._documents_key), lambda: documents.batch(self._matches()),
-            self._values)[0]
+            ("joined", *key),
+            lambda: documents.batch(self._ordered(self._document.select, bounded)), values)[0]
         if read == written:
             return ([text] if read else []), read, last
-        found = s.tuples(self._documents_key, self._matches, self._values)
+        found = s.tuples(key, lambda: self._ordered(self._document.select, bounded), values)
         # The same matches, as rows: the ids after "after", up to this batch's last.
         missing = {row_id for row_id, text in found if text is None}
-        rows = {row["id"]: row for row in self._rows(s) if row["id"] in missing}
+        rows = {row["id"]: row for row in self._rows(s, values, bounded) if row["id"] in missing}
         # A row gone since the first read (deleted) is left out, as a later batch would.
         items = [text if text is not None else rows.get(row_id) for row_id, text in found]
         return [item for item in items if item is not None], len(found), found[-1][0]

@@ -25,6 +25,7 @@ answer's envelope and says what it holds (``Reading``), or raises ``PageError``.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -229,7 +230,9 @@ class LimitOffset(Paging):
 
 class Everything(Paging):
     """Every client of the scope, no parameters: ``{"data": [...]}``, read and sent ``batch``
-    clients at a time so memory holds one batch whatever the scope's size."""
+    clients at a time so memory holds a few batches whatever the scope's size. The batches
+    after the first are read as many at once as the store finds worth it (``Batches.at_once``)
+    while the gateway sends the one before them."""
 
     def __init__(self, batch: int = 500) -> None:
         self.batch = batch
@@ -264,16 +267,33 @@ class Everything(Paging):
 
     async def _stream(self, run: Run, body: bytes, rest: Batches,
                       render: Callable[[dict], Any], option: int) -> AsyncIterator[bytes]:
-        """``{"data":[...]}`` written a batch at a time, the next batch read while one is sent:
-        a database on another core (PostgreSQL) works while the gateway writes."""
-        ahead = asyncio.ensure_future(run(rest.next))
+        """``{"data":[...]}`` written a batch at a time, in id order. The batches ahead are
+        claimed (``Batches.claim``) and read ``at_once`` at a time while one is sent; the
+        last, fewer than a batch, are read one after the other (``Batches.next``)."""
+        reads: deque[asyncio.Future] = deque()
+
+        async def claimed() -> bool:
+            """Reads started up to ``at_once`` under way; whether there are spans left."""
+            while len(reads) < rest.at_once:
+                if (span := await run(rest.claim)) is None:
+                    return False
+                reads.append(asyncio.ensure_future(run(rest.take, span)))
+            return True
+
         try:
+            claiming = await claimed()
             yield b'{"data":[' + body
-            while batch := await ahead:
-                ahead = asyncio.ensure_future(run(rest.next))
-                yield b"," + _encoded(batch, render, option)
+            while True:
+                if reads:
+                    batch = await reads.popleft()
+                elif (batch := await run(rest.next)) is None:
+                    break
+                claiming = claiming and await claimed()
+                if batch:
+                    yield b"," + _encoded(batch, render, option)
         finally:
-            _forget(ahead)
+            for read in reads:
+                _forget(read)
         yield b"]}"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from core import models as m
 from core.errors import Conflict, Invalid, NotFound
+from core.incoming import Incoming
 from core.people import Person
 from core.projection import ALL, Projection
 from core.queries import ClientQuery, Sort
@@ -183,6 +184,54 @@ def test_stream_walks_everything_in_batches(store, scope):
     batches = list(store.clients.stream(scope, ClientQuery(limit=None), NAME_ONLY, batch=3))
     assert [len(b) for b in batches] == [3, 3, 1]
     assert [r["id"] for b in batches for r in b] == ids
+
+
+def test_claimed_spans_read_out_of_order_give_every_match_once(store, scope):
+    """``claim`` hands out a batch's span at a time until fewer than a batch are left, which
+    ``next`` reads; taken in any order, the spans and the rest are every match, once each."""
+    ids = [store.clients.create(scope, {"name": f"c{i}"})["id"] for i in range(10)]
+    batches = store.clients.stream(scope, ClientQuery(limit=None), NAME_ONLY, batch=3)
+    first = batches.next()
+    spans = []
+    while (span := batches.claim()) is not None:
+        spans.append(span)
+    assert [(s.after, s.upto) for s in spans] == [(ids[2], ids[5]), (ids[5], ids[8])]
+    taken = {span: batches.take(span) for span in reversed(spans)}
+    rest = batches.next()
+    assert batches.next() is None and batches.done
+    walked = [*first, *taken[spans[0]], *taken[spans[1]], *rest]
+    assert [r["id"] for r in walked] == ids
+    assert [r["name"] for r in walked] == [f"c{i}" for i in range(10)]
+
+
+def test_a_span_is_read_as_it_is_when_taken(store, scope):
+    """A client deleted after its span was claimed is left out; one created into it (an
+    import's own id) is read, however many that makes the span."""
+    made = [store.clients.create(scope, {"name": f"c{i}"}) for i in range(8)]
+    ids = [row["id"] for row in made]
+    store.clients.delete(scope, id=ids[3])
+    batches = store.clients.stream(scope, ClientQuery(limit=None), NAME_ONLY, batch=2)
+    batches.next()
+    span = batches.claim()
+    assert (span.after, span.upto) == (ids[1], ids[4])
+    store.clients.delete(scope, id=ids[2])
+    placed = {k: made[0][k] for k in ("workspace_id", "category_id")}
+    store.imports.bulk(scope.tenant_id, [Incoming({**placed, "name": "back"}, id=ids[3])])
+    assert [r["name"] for r in batches.take(span)] == ["back", "c4"]
+
+
+def test_a_claim_stays_in_its_scope_and_query(store, tenant, scope):
+    """The span ends at the batch-th match of the stream's own query, not of the table."""
+    other = make_tenant(store, "Elsewhere")
+    mine = []
+    for i in range(6):
+        mine.append(store.clients.create(scope, {"name": f"mine {i}"})["id"])
+        store.clients.create(Scope(other.id), {"name": f"theirs {i}"})
+    batches = store.clients.stream(scope, ClientQuery(limit=None), NAME_ONLY, batch=2)
+    batches.next()
+    assert batches.claim().upto == mine[3]
+    assert batches.claim().upto == mine[5]
+    assert batches.claim() is None
 
 
 def test_delete_cascades_to_tags_users_and_custom_values(store, tenant, scope):

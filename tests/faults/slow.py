@@ -4,6 +4,7 @@ up half-way. Raw sockets, so nothing in between completes the request for them."
 from __future__ import annotations
 
 import socket
+import struct
 from urllib.parse import urlsplit
 
 
@@ -28,3 +29,18 @@ def send_partial(url: str, path: str, headers: dict[str, str], declared: int, se
         except TimeoutError:
             pass
         return answer
+
+
+def hang_up_after(url: str, path: str, headers: dict[str, str], received: int) -> int:
+    """GET ``path`` and hang up (a reset, as a client killed half-way) once ``received`` bytes
+    of the answer came; how many did."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        head = [f"GET {path} HTTP/1.1", f"Host: {parts.hostname}",
+                *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+        sock.sendall("\r\n".join(head).encode())
+        got = 0
+        while got < received and (chunk := sock.recv(65536)):
+            got += len(chunk)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return got

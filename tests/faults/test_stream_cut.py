@@ -1,5 +1,6 @@
 """A streamed list that fails after it started is visibly broken to the client (the connection
-ends without the body's end: no clean short answer), and the gateway logs it once."""
+ends without the body's end: no clean short answer), and the gateway logs it once. A client that
+hangs up half-way is no error, and leaves no read of the database behind."""
 
 from __future__ import annotations
 
@@ -10,12 +11,46 @@ import pytest
 
 from core.db import normalize_url
 from core.incoming import Incoming
+from core.streaming import AT_ONCE
 from tests.conftest import make_tenant
 
 from .process import GatewayProcess
 from .proxy import FaultProxy
+from .slow import hang_up_after
 
 pytestmark = pytest.mark.faults
+
+
+def workspace_of(store, kit, size: int) -> list[str]:
+    """``size`` clients in ``kit``'s workspace, one import; their names in id order."""
+    stamp = datetime.now(UTC)
+    category = store.categories.list(kit.id)[0]["id"]
+    names = [f"Client {i}" for i in range(size)]
+    store.imports.bulk(kit.id, (
+        Incoming({"workspace_id": kit.workspace["id"], "category_id": category,
+                  "name": name, "created_at": stamp, "updated_at": stamp})
+        for name in names))
+    return names
+
+
+def test_a_client_that_hangs_up_mid_stream_leaves_no_read_behind(backend, database_url, store,
+                                                                 tmp_path):
+    """The batches read ahead when the client goes are let go: nothing is logged, and their
+    connections come back. The pool holds only as many as a stream reads at once, so a
+    connection kept would stall the next stream."""
+    kit = make_tenant(store, "gone")
+    names = workspace_of(store, kit, 20_000)
+    log = tmp_path / "gateway.log"
+    path = "/gitscrum/contact-companies/clients?company_slug=main"
+    with GatewayProcess(database_url, log=log, pool_size=AT_ONCE[backend],
+                        db_call_timeout=5) as gw:
+        for _ in range(3):
+            assert hang_up_after(gw.url, path, kit.headers, received=100_000) >= 100_000
+        r = httpx.get(gw.url + path, headers=kit.headers, timeout=30)
+        assert r.status_code == 200
+        assert [c["name"] for c in r.json()["data"]] == names
+    text = log.read_text()
+    assert "Traceback" not in text and "never retrieved" not in text, text
 
 
 def test_a_stream_cut_by_the_database_is_broken_for_the_client(backend, database_url, store,
@@ -23,12 +58,7 @@ def test_a_stream_cut_by_the_database_is_broken_for_the_client(backend, database
     if backend != "postgresql":
         pytest.skip("a network between the gateway and its database is PostgreSQL's")
     kit = make_tenant(store, "cut")
-    stamp = datetime.now(UTC)
-    category = store.categories.list(kit.id)[0]["id"]
-    store.imports.bulk(kit.id, (
-        Incoming({"workspace_id": kit.workspace["id"], "category_id": category,
-                  "name": f"Client {i}", "created_at": stamp, "updated_at": stamp})
-        for i in range(20_000)))
+    workspace_of(store, kit, 20_000)
     url = normalize_url(database_url)
     log = tmp_path / "gateway.log"
     with FaultProxy((url.host, url.port or 5432)) as proxy:

@@ -47,20 +47,27 @@ def big(tenant, other_tenant) -> list[str]:
 
 @pytest.fixture
 def batches(store, monkeypatch) -> list[int]:
-    """How many clients every batch the list reads from the store holds."""
-    from core.streaming import Batches
+    """How many clients every batch the list reads from the store holds, in the order the
+    reads end (``next``'s and ``take``'s alike)."""
+    from core.streaming import Documents
 
     sizes: list[int] = []
-    read = Batches.next
+    read = Documents._read
 
-    def counted(self):
-        batch = read(self)
-        if batch is not None:
-            sizes.append(self.read)
-        return batch
+    def counted(self, *args, **kwargs):
+        found = read(self, *args, **kwargs)
+        sizes.append(found[1])
+        return found
 
-    monkeypatch.setattr(Batches, "next", counted)
+    monkeypatch.setattr(Documents, "_read", counted)
     return sizes
+
+
+@pytest.fixture
+def small_batches(monkeypatch) -> int:
+    """The list's batches made small, so that a workspace of SIZE is many of them."""
+    monkeypatch.setattr(routes.PAGING, "batch", 250)
+    return routes.PAGING.batch
 
 
 def test_a_large_workspace_is_listed_whole_in_order_in_bounded_batches(
@@ -146,11 +153,49 @@ def test_batch_reads_run_off_the_event_loop(database_url, tenant, big, monkeypat
         server.close()
 
 
-def test_memory_stays_flat_as_the_workspace_grows(app, tenant, big):
-    """Twice the clients, about the same peak memory: one batch is held at a time."""
+def test_batches_ahead_are_read_as_many_at_once_as_the_backend_gains_from(
+        backend, database_url, tenant, big, small_batches, monkeypatch):
+    """With store calls in threads, PostgreSQL reads several batches at the same time (each on
+    a connection of its own), SQLite one; the answer is every client once, in id order."""
+    from core.streaming import AT_ONCE, Batches
+
+    take = Batches.take
+    lock = threading.Lock()
+    under_way = []
+    most = 0
+
+    def slow(self, span):
+        nonlocal most
+        with lock:
+            under_way.append(span)
+            most = max(most, len(under_way))
+        try:
+            time.sleep(0.02)  # long enough for the next read to start meanwhile
+            return take(self, span)
+        finally:
+            with lock:
+                under_way.remove(span)
+
+    monkeypatch.setattr(Batches, "take", slow)
+    server = serve(database_url, db_calls="threads")
+    live = next(server)
+    try:
+        r = httpx.get(f"{live.url}{LIST}", params={"company_slug": "main"},
+                      headers=tenant.headers, timeout=30)
+    finally:
+        server.close()
+    assert r.status_code == 200
+    assert [c["name"] for c in orjson.loads(r.content)["data"]] == big
+    assert most == AT_ONCE[backend]
+    assert AT_ONCE["postgresql"] > 1  # so that the PostgreSQL run reads several at once
+
+
+def test_memory_stays_flat_as_the_workspace_grows(app, tenant, big, small_batches, batches):
+    """Twice the clients, about the same peak memory: a few batches are held at a time."""
     bulk_insert(tenant, tenant.other_workspace, 2 * SIZE, "Twice")
     drain(app, "main", tenant)  # compile and cache the statements first
     peaks = {slug: peak_memory(app, slug, tenant) for slug in ("main", "other")}
+    assert max(batches) == small_batches  # each workspace is many batches
     assert peaks["other"] < 1.5 * peaks["main"], peaks
 
 
