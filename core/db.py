@@ -37,6 +37,11 @@ DEFAULT_URL = "sqlite:///./clientgate.db"
 DATABASE_ERRORS: tuple[type[Exception], ...] = (
     sqlite3.Error, psycopg.Error, sa.exc.SQLAlchemyError)
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+#: WAL pages after which a committing writer copies the WAL into the database file itself
+#: (SQLite's default is 1,000). The gateway copies it every second off the request path
+#: (``Statements.checkpoint``, run by ``gateway.upkeep``), so a writer reaches this only when
+#: nothing else does: a long import with no gateway, or more than 40 MB written in a second.
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000
 #: SQLite's answers that mean "not now" rather than "this statement is wrong".
 _SQLITE_UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
                                  sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL,
@@ -159,6 +164,7 @@ def configure_sqlite(dbapi_conn: Any, synchronous: str = "normal") -> None:
         raise ValueError(f"SQLite synchronous must be one of {', '.join(SYNCHRONOUS)}")
     cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     cur.close()
     # Case folding for all of Unicode, as PostgreSQL's lower() does (``text.folded``).
     dbapi_conn.create_function("cg_fold", 1, fold_or_none, deterministic=True)

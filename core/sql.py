@@ -316,6 +316,21 @@ class Statements:
             raise Unavailable("the call ran out of time before it could commit")
         return left
 
+    def checkpoint(self) -> int:
+        """SQLite: copy the WAL's pages into the database file as far as no reader still needs
+        them (``PASSIVE``: it waits for no lock, and writers go on meanwhile); how many pages
+        the WAL then holds that are not copied. What a committing writer would otherwise do
+        every ``SQLITE_AUTOCHECKPOINT_PAGES``. PostgreSQL: nothing to do (0)."""
+        if not self.sqlite:
+            return 0
+        conn = self._sqlite_reader().session.raw
+        try:
+            _, in_log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except Exception as exc:
+            _translate(exc)
+            raise
+        return max(in_log - copied, 0)
+
     def close(self) -> None:
         """Close every per-thread SQLite connection (at shutdown; threads must be idle)."""
         with self._lock:

@@ -4,7 +4,9 @@
   changes are appended apart there, while SQLite's triggers keep the counts directly), and after
   a fold that changed groups vacuums the changes it deleted (``Counts.sweep``).
 - SQLite: it writes the search entries of the clients created or renamed since the last tick
-  (``core.search_index.SearchIndex.catch_up``), a batch to a transaction, until none is left.
+  (``core.search_index.SearchIndex.catch_up``), a batch to a transaction, until none is left;
+  then it copies the WAL into the database file (``core.sql.Statements.checkpoint``), which the
+  committing writers would otherwise do in their requests (``core.db.SQLITE_AUTOCHECKPOINT_PAGES``).
 
 A total and a search are exact whether or not their chore has run; running it keeps them fast.
 Several gateways on one database may all do the chores: a fold waits for another's groups and
@@ -81,6 +83,9 @@ class Upkeep:
                                     "until they are)", index.catch_up) == BATCH:
                 if stop.is_set():  # more are waiting: the next batch, once requests had
                     break          # their turn, unless the gateway is stopping
+        if self._store.db.sqlite:
+            await self._chore("WAL not copied into the database file (writers copy it past "
+                              "their threshold)", self._store.db.checkpoint)
 
     async def _chore(self, chore: str, fn: Callable[[], T]) -> T:
         try:
@@ -94,7 +99,8 @@ class Upkeep:
         waits for the chore under way: its thread is not left running on the store's
         connections, which are closed next (a SQLite connection closed under a statement is a
         crash of the process)."""
-        if not (self._store.counts.folds or self._store.search_index.pends):
+        if not (self._store.counts.folds or self._store.search_index.pends
+                or self._store.db.sqlite):
             yield
             return
         stop = asyncio.Event()

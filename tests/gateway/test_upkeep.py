@@ -1,17 +1,21 @@
 """The gateway's upkeep (``gateway.upkeep``): on PostgreSQL it folds the kept counts' changes
 into their groups while it runs, and a fold that fails is logged once and tried again; on SQLite
-it writes the search entries of the clients created or renamed."""
+it writes the search entries of the clients created or renamed, and copies the WAL into the
+database file."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import sqlite3
 import time
 
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from core import migrate
 from core import models as m
 from core.db import normalize_url
 from core.scope import Scope
@@ -117,8 +121,8 @@ async def _until(condition, seconds: float = 10.0) -> None:
 @pytest.fixture
 def sqlite(backend):
     if backend != "sqlite":
-        pytest.skip("search entries wait to be written on SQLite only (PostgreSQL's trigram "
-                    "indexes are kept by the database)")
+        pytest.skip("search entries and the WAL wait for the upkeep on SQLite only "
+                    "(PostgreSQL keeps its trigram indexes and its WAL itself)")
 
 
 def test_sqlite_folds_nothing(sqlite, store):
@@ -149,12 +153,40 @@ def test_a_running_gateway_writes_the_search_entries_of_its_creates(sqlite, data
         store.dispose()
 
 
+def test_a_running_gateway_copies_the_wal_into_the_database_file(sqlite, tmp_path):
+    """Creates stay in the WAL (far below the writers' own threshold) until the upkeep copies
+    them: a copy of the database file alone, without its WAL, then holds them."""
+    url = f"sqlite:///{tmp_path}/own.db"
+    store = Store.from_url(url, pool_size=2)
+    try:
+        migrate.upgrade(store.engine)
+        tenant = make_tenant(store)
+        titles = [f"Copied {i}" for i in range(3)]
+
+        def in_file_alone() -> list[str]:
+            shutil.copyfile(tmp_path / "own.db", tmp_path / "alone.db")
+            with sqlite3.connect(tmp_path / "alone.db") as alone:
+                return sorted(name for (name,) in alone.execute(
+                    "SELECT name FROM clients WHERE tenant_id = ?", (tenant.id,)))
+
+        store.db.checkpoint()
+        assert in_file_alone() == []
+        with live(store, url) as http:
+            create(http, tenant, titles)
+            deadline = time.monotonic() + 10
+            while in_file_alone() != titles and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert in_file_alone() == titles
+            assert store.db.checkpoint() == 0  # nothing left to copy
+    finally:
+        store.dispose()
+
+
 def test_stopping_waits_for_the_chore_under_way(sqlite, database_url):
     """The upkeep's batch waits on SQLite's write lock, held by another connection, when the
     gateway stops: leaving ``running()`` waits for the batch to finish instead of leaving its
     thread on connections about to be closed (closing one under a statement crashed the test
     process)."""
-    import sqlite3
     import threading
 
     store = Store.from_url(database_url, pool_size=2)
