@@ -1,8 +1,9 @@
 """Engines for the two supported databases, each set up for a gateway's access pattern.
 
 SQLite (the default, a single file) gets WAL so readers never wait for the writer, foreign keys,
-a busy timeout so concurrent writers queue instead of failing, and ``synchronous=NORMAL`` by
-default (see ``SYNCHRONOUS`` for what it survives; ``full`` is a setting away). PostgreSQL is reached through
+a busy timeout so concurrent writers queue instead of failing, ``synchronous=NORMAL`` by default
+(see ``SYNCHRONOUS`` for what it survives; ``full`` is a setting away), and a WAL that writers
+copy into the file only past ``SQLITE_AUTOCHECKPOINT_PAGES``. PostgreSQL is reached through
 psycopg 3 with sessions pinned to UTC. Its pool keeps every connection it opens (no overflow to
 open and close under load), and a connection idle for longer than ``PING_AFTER_IDLE`` is pinged
 before it is lent, so a server restarted while the gateway was quiet costs a reconnect, not a
