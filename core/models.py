@@ -270,7 +270,6 @@ class Client(SQLModel, table=True):
     __table_args__ = (
         # Every list is scoped by tenant first; these cover each offered filter and sort with the
         # id tie-break, so a page is an index range scan rather than a sort of the whole tenant.
-        sa.Index("ix_clients_tenant_id", "tenant_id", "id"),
         sa.Index("ix_clients_tenant_workspace", "tenant_id", "workspace_id", "id"),
         sa.Index("ix_clients_tenant_created", "tenant_id", "created_at", "id"),
         sa.Index("ix_clients_tenant_updated", "tenant_id", "updated_at", "id"),
@@ -343,6 +342,12 @@ for _column in SEARCH_INDEXED:
              sa.func.lower(Client.__table__.c[_column]).label(f"{_column}_folded"),
              postgresql_using="gin", postgresql_ops={f"{_column}_folded": "gin_trgm_ops"},
              ).ddl_if(dialect="postgresql")
+
+
+#: The primary key's columns again, on SQLite only: ``core.search.BY_ID`` names it in a hint.
+#: PostgreSQL dropped it (migration 0016): every create inserted into both.
+sa.Index("ix_clients_tenant_id", Client.__table__.c.tenant_id, Client.__table__.c.id
+         ).ddl_if(dialect="sqlite")
 
 
 #: Talynce's ``industry`` filter is a case-folded equality (``folded(industry) = :industry``):

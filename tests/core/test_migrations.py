@@ -256,3 +256,33 @@ def test_0015_down_to_0014_writes_the_pending_entries_and_the_triggers_index_aga
             assert names(store, scope, "quay") == [f"Quay {i}" for i in range(1, 6)]
         finally:
             store.db.close()
+
+
+def test_0016_drops_the_primary_keys_twin_on_postgresql_and_going_down_restores_it(
+        backend, tmp_path):
+    """``ix_clients_tenant_id`` repeats the primary key: PostgreSQL drops it, SQLite keeps it
+    for its ``INDEXED BY`` hint; down to 0015 it is back, and the clients stay as they were."""
+    def twin(engine) -> bool:
+        return "ix_clients_tenant_id" in {
+            index["name"] for index in sa.inspect(engine).get_indexes("clients")}
+
+    def migrate_to(engine, revision: str, down: bool) -> None:
+        with engine.connect() as conn:
+            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
+            conn.commit()
+
+    for engine in at_revision(backend, tmp_path, "head"):
+        store = Store(engine)
+        try:
+            scope = Scope(make_tenant(store).id)
+            made = [store.clients.create(scope, {"name": f"Kept {i}"})["id"] for i in range(3)]
+            assert twin(engine) == (backend == "sqlite")
+            migrate_to(engine, "0015", down=True)
+            assert twin(engine)
+            made.append(store.clients.create(scope, {"name": "Kept 3"})["id"])
+            migrate_to(engine, "head", down=False)
+            assert twin(engine) == (backend == "sqlite")
+            page = store.clients.list(scope, ClientQuery(search="kept", search_fields=("name",)))
+            assert [r["id"] for r in page.items] == made
+        finally:
+            store.db.close()
