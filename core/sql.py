@@ -54,19 +54,22 @@ def _translate(exc: BaseException | None, session: Session | None = None) -> Non
 
 
 class _Held:
-    """A thread's own SQLite session, lent out as a context manager with nothing to release but
-    the translation of its errors."""
+    """A thread's own SQLite session, lent out as a context manager: marked in use while it is
+    (``Statements.close`` leaves it open until then), its errors translated."""
 
-    __slots__ = ("session",)
+    __slots__ = ("session", "_statements")
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, statements: Statements) -> None:
         self.session = session
+        self._statements = statements
 
     def __enter__(self) -> Session:
+        self._statements._lend(self.session.raw)
         return self.session
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: object) -> None:
+        self._statements._back(self.session.raw)
         _translate(exc, self.session)
 
 
@@ -83,6 +86,10 @@ class Statements:
         self.slow: dict[Hashable, float] = {}
         self._local = threading.local()
         self._opened: list[Any] = []
+        #: SQLite connections in use, by how many uses deep; and those ``close`` found in use,
+        #: which their thread closes when it is done with them.
+        self._busy: dict[Any, int] = {}
+        self._orphans: set[Any] = set()
         self._lock = threading.Lock()
         #: SQLite: this process's writers take turns here before ``BEGIN IMMEDIATE``. A writer
         #: that finds the database's write lock held waits in SQLite's busy handler, which
@@ -111,7 +118,7 @@ class Statements:
             cargs, cparams = self.dialect.create_connect_args(self.engine.url)
             conn = self.dialect.dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
             configure_sqlite(conn, sqlite_synchronous(self.engine))
-            held = self._local.held = _Held(Session(conn, self))
+            held = self._local.held = _Held(Session(conn, self), self)
             with self._lock:
                 self._opened.append(conn)
         return held
@@ -215,8 +222,7 @@ class Statements:
                     if not _broken(session.raw):
                         session.raw.execute("COMMIT")
             return
-        session = self._sqlite_reader().session
-        try:
+        with self._sqlite_reader() as session:
             try:
                 # Inside the block: a BEGIN interrupted by a bounded call's budget may have
                 # opened the transaction before it failed (the progress handler runs mid-BEGIN).
@@ -226,9 +232,6 @@ class Statements:
                 if session.raw.in_transaction:  # an interrupted statement may have ended it
                     session.deadline = None  # ending it is never interrupted
                     session.raw.execute("COMMIT")
-        except Exception as exc:
-            _translate(exc, session)
-            raise
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -237,36 +240,42 @@ class Statements:
             session = self._sqlite_reader().session
             conn = session.raw
             bounded = session.deadline is not None
-            # A bounded call waits for nothing: another writer's turn sends it to a thread.
-            if not (self._writers.acquire(blocking=False) if bounded else
-                    self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)):
-                if bounded:
-                    raise Overrun("write")
-                raise Unavailable(f"no turn to write within {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s")
+            self._lend(conn)
             try:
+                # A bounded call waits for nothing: another writer's turn sends it to a thread.
+                if not (self._writers.acquire(blocking=False) if bounded else
+                        self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)):
+                    if bounded:
+                        raise Overrun("write")
+                    raise Unavailable(
+                        f"no turn to write within {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s")
                 try:
-                    # IMMEDIATE takes the write lock up front: concurrent writers queue on the
-                    # busy timeout instead of deadlocking when a read lock would have to be
-                    # upgraded. It is inside the block: interrupted by a bounded call's budget,
-                    # it may have opened the transaction before failing, which is then undone.
-                    conn.execute("BEGIN IMMEDIATE")
-                    yield session
-                    self._in_time()
-                    # A commit is never interrupted by a bounded call's budget: it completes or
-                    # fails whole, and a failed one is rolled back below.
-                    session.deadline = None
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:  # an interrupted statement may have rolled it back
-                        session.deadline = None  # nor is a rollback: it must end the transaction
-                        conn.execute("ROLLBACK")
+                    try:
+                        # IMMEDIATE takes the write lock up front: concurrent writers queue on
+                        # the busy timeout instead of deadlocking when a read lock would have
+                        # to be upgraded. It is inside the block: interrupted by a bounded
+                        # call's budget, it may have opened the transaction before failing,
+                        # which is then undone.
+                        conn.execute("BEGIN IMMEDIATE")
+                        yield session
+                        self._in_time()
+                        # A commit is never interrupted by a bounded call's budget: it
+                        # completes or fails whole, and a failed one is rolled back below.
+                        session.deadline = None
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:  # an interrupted statement may have ended it
+                            session.deadline = None  # nor is a rollback: it must end it
+                            conn.execute("ROLLBACK")
+                        raise
+                except Exception as exc:
+                    if not bounded:  # a bounded call's failures stay the driver's, for its
+                        _translate(exc)  # runner
                     raise
-            except Exception as exc:
-                if not bounded:  # a bounded call's failures stay the driver's, for its runner
-                    _translate(exc)
-                raise
+                finally:
+                    self._writers.release()
             finally:
-                self._writers.release()
+                self._back(conn)
             return
         # PostgreSQL: the transaction begins at the first write (``Session.begin``), so reads
         # before it cost no BEGIN, and a counter taken before it (``core.numbering``) is
@@ -323,18 +332,35 @@ class Statements:
         every ``SQLITE_AUTOCHECKPOINT_PAGES``. PostgreSQL: nothing to do (0)."""
         if not self.sqlite:
             return 0
-        conn = self._sqlite_reader().session.raw
-        try:
-            _, in_log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except Exception as exc:
-            _translate(exc)
-            raise
+        with self._sqlite_reader() as session:
+            _, in_log, copied = session.raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return max(in_log - copied, 0)
 
+    def _lend(self, conn: Any) -> None:
+        with self._lock:
+            self._busy[conn] = self._busy.get(conn, 0) + 1
+
+    def _back(self, conn: Any) -> None:
+        with self._lock:
+            if left := self._busy[conn] - 1:
+                self._busy[conn] = left
+                return
+            del self._busy[conn]
+            if conn not in self._orphans:
+                return
+            self._orphans.discard(conn)
+            conn.close()
+
     def close(self) -> None:
-        """Close every per-thread SQLite connection (at shutdown; threads must be idle)."""
+        """Close every per-thread SQLite connection (at shutdown). One still in use (a call a
+        timeout abandoned, still running) is closed by its thread when the call is done:
+        closing a connection under a running statement frees what the statement uses (its
+        functions, ``cg_fold``), which crashes the process."""
         with self._lock:
             opened, self._opened = self._opened, []
-        for conn in opened:
-            conn.close()
+            for conn in opened:
+                if conn in self._busy:
+                    self._orphans.add(conn)
+                else:
+                    conn.close()
         self._local = threading.local()

@@ -6,6 +6,7 @@ connection inside a transaction: every later write on it failed with a 500.)"""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -119,3 +120,58 @@ def test_writers_of_one_process_take_turns(store, sqlite, monkeypatch):
         release.set()
         holder.join(10)
     assert count_clients(store, tenant.id) == 1
+
+
+#: Run by ``test_closing_the_store_under_a_running_read_leaves_it_to_finish``, in a process of its
+#: own (what it guards against is a crash): a thread reads, and the store is closed under it.
+CLOSED_UNDER_A_READ = """
+import sys, threading, time
+from core.queries import ClientQuery
+from core.scope import Scope
+from core.store import Store
+
+store = Store.from_url(sys.argv[1], pool_size=1)
+scope = Scope(int(sys.argv[2]))
+every_row = ClientQuery(search="zz", search_fields=("name", "email", "contact_person"), limit=5)
+ready, found = threading.Event(), []
+
+def read():
+    store.clients.list(scope, ClientQuery(limit=1))  # its connection, opened
+    ready.set()
+    started = time.monotonic()
+    found.append(store.clients.list(scope, every_row).total)
+    found.append(time.monotonic() - started)
+
+thread = threading.Thread(target=read)
+thread.start()
+ready.wait()
+time.sleep(0.02)
+store.dispose()
+thread.join()
+print(found[0], found[1])
+"""
+
+
+def test_closing_the_store_under_a_running_read_leaves_it_to_finish(store, sqlite, database_url):
+    """A search no index answers (two letters: every client's folded values are matched, by
+    ``cg_fold``) runs in a thread when the store is closed, as at a shutdown with a call that
+    a timeout abandoned. Closing its connection then would free ``cg_fold`` under the running
+    statement, a segmentation fault; the connection is closed when the read is done."""
+    import subprocess
+    import sys
+
+    from core.incoming import Incoming
+
+    kit = make_tenant(store, "closed under")
+    category = store.categories.list(kit.id)[0]["id"]
+    store.imports.bulk(kit.id, (
+        Incoming({"workspace_id": kit.workspace["id"], "category_id": category,
+                  "name": f"Client {i}", "email": f"c{i}@example.test",
+                  "contact_person": f"Person {i}"}) for i in range(50_000)))
+    run = subprocess.run([sys.executable, "-c", CLOSED_UNDER_A_READ, database_url, str(kit.id)],
+                         capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0, (run.returncode, run.stderr[-2000:])
+    total, seconds = run.stdout.split()
+    assert int(total) == 0
+    assert float(seconds) > 0.02  # it was still running when the store was closed

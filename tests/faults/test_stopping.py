@@ -12,7 +12,7 @@ import time
 import httpx2 as httpx
 import pytest
 
-from tests.conftest import make_tenant
+from tests.conftest import count_clients, make_tenant
 
 from .locks import write_lock
 from .process import GatewayProcess
@@ -61,3 +61,27 @@ def test_headers_that_never_finish_are_cut_off(database_url):
         assert sock.recv(1024) == b""  # and closed
         with httpx.Client(timeout=5) as http:  # an ordinary client is not affected
             assert http.get(f"{gw.url}/healthz").status_code == 200
+
+
+def test_a_stop_with_a_store_call_still_waiting_is_clean(backend, database_url, store, tmp_path):
+    """A create that timed out (503) is still waiting in the database for its write lock when
+    the gateway stops. The store is closed under it: the call must fail on its own, not crash
+    the process (SQLite: closing a connection under a running statement frees what the
+    statement uses) and not write after its 503."""
+    kit = make_tenant(store, "abandoned")
+    body = {"title": "Answered 503", "company_id": kit.workspace["id"]}
+    log = tmp_path / "gateway.log"
+    gw = GatewayProcess(database_url, log=log, db_call_timeout=0.5).start()
+    try:
+        with write_lock(database_url), httpx.Client(base_url=gw.url, timeout=30) as http:
+            answer = http.post("/outlign/api/v1/clients", json=body, headers=kit.headers)
+            assert answer.status_code == 503, answer.text
+            gw.signal(signal.SIGTERM)  # the create's thread still waits for the lock
+            code = gw.proc.wait(20)
+        assert code in (0, -signal.SIGTERM), code
+    finally:
+        gw.stop()
+    text = log.read_text()
+    assert "Fatal Python error" not in text and "Traceback" not in text, text
+    assert count_clients(store, kit.id) == 0
+
