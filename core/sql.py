@@ -54,22 +54,39 @@ def _translate(exc: BaseException | None, session: Session | None = None) -> Non
 
 
 class _Held:
-    """A thread's own SQLite session, lent out as a context manager: marked in use while it is
-    (``Statements.close`` leaves it open until then), its errors translated."""
+    """A thread's own SQLite session, lent out as a context manager: counted in use while it is
+    (``Statements.close`` leaves it open until then), its errors translated.
 
-    __slots__ = ("session", "_statements")
+    Only its thread lends it, so the count needs no lock. ``close`` (another thread) marks it
+    ``closing`` and then reads the count; a lend raises the count and then reads ``closing``.
+    Under the GIL one of the two sees the other's write: either ``close`` finds it in use and
+    its thread closes it when the use ends, or the lend finds it closing and gives up."""
 
-    def __init__(self, session: Session, statements: Statements) -> None:
+    __slots__ = ("session", "uses", "closing")
+
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self._statements = statements
+        self.uses = 0
+        self.closing = False
+
+    def lend(self) -> None:
+        self.uses += 1
+        if self.closing:
+            self.uses -= 1
+            raise Unavailable("the store is closed")
+
+    def back(self) -> None:
+        self.uses -= 1
+        if self.closing and not self.uses:
+            self.session.raw.close()
 
     def __enter__(self) -> Session:
-        self._statements._lend(self.session.raw)
+        self.lend()
         return self.session
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: object) -> None:
-        self._statements._back(self.session.raw)
+        self.back()
         _translate(exc, self.session)
 
 
@@ -85,11 +102,7 @@ class Statements:
         #: Statement shapes that overran an inline budget, until when to keep them off the loop.
         self.slow: dict[Hashable, float] = {}
         self._local = threading.local()
-        self._opened: list[Any] = []
-        #: SQLite connections in use, by how many uses deep; and those ``close`` found in use,
-        #: which their thread closes when it is done with them.
-        self._busy: dict[Any, int] = {}
-        self._orphans: set[Any] = set()
+        self._opened: list[_Held] = []
         self._lock = threading.Lock()
         #: SQLite: this process's writers take turns here before ``BEGIN IMMEDIATE``. A writer
         #: that finds the database's write lock held waits in SQLite's busy handler, which
@@ -118,9 +131,9 @@ class Statements:
             cargs, cparams = self.dialect.create_connect_args(self.engine.url)
             conn = self.dialect.dbapi.connect(*cargs, **{**cparams, "check_same_thread": False})
             configure_sqlite(conn, sqlite_synchronous(self.engine))
-            held = self._local.held = _Held(Session(conn, self), self)
+            held = self._local.held = _Held(Session(conn, self))
             with self._lock:
-                self._opened.append(conn)
+                self._opened.append(held)
         return held
 
     def _sqlite_reader(self) -> _Held:
@@ -237,10 +250,11 @@ class Statements:
     def write(self) -> Iterator[Session]:
         """A transaction, committed on success and rolled back on any error."""
         if self.sqlite:
-            session = self._sqlite_reader().session
+            held = self._sqlite_reader()
+            session = held.session
             conn = session.raw
             bounded = session.deadline is not None
-            self._lend(conn)
+            held.lend()
             try:
                 # A bounded call waits for nothing: another writer's turn sends it to a thread.
                 if not (self._writers.acquire(blocking=False) if bounded else
@@ -275,7 +289,7 @@ class Statements:
                 finally:
                     self._writers.release()
             finally:
-                self._back(conn)
+                held.back()
             return
         # PostgreSQL: the transaction begins at the first write (``Session.begin``), so reads
         # before it cost no BEGIN, and a counter taken before it (``core.numbering``) is
@@ -336,21 +350,6 @@ class Statements:
             _, in_log, copied = session.raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return max(in_log - copied, 0)
 
-    def _lend(self, conn: Any) -> None:
-        with self._lock:
-            self._busy[conn] = self._busy.get(conn, 0) + 1
-
-    def _back(self, conn: Any) -> None:
-        with self._lock:
-            if left := self._busy[conn] - 1:
-                self._busy[conn] = left
-                return
-            del self._busy[conn]
-            if conn not in self._orphans:
-                return
-            self._orphans.discard(conn)
-            conn.close()
-
     def close(self) -> None:
         """Close every per-thread SQLite connection (at shutdown). One still in use (a call a
         timeout abandoned, still running) is closed by its thread when the call is done:
@@ -358,9 +357,8 @@ class Statements:
         functions, ``cg_fold``), which crashes the process."""
         with self._lock:
             opened, self._opened = self._opened, []
-            for conn in opened:
-                if conn in self._busy:
-                    self._orphans.add(conn)
-                else:
-                    conn.close()
+        for held in opened:
+            held.closing = True
+            if not held.uses:
+                held.session.raw.close()
         self._local = threading.local()
