@@ -51,6 +51,10 @@ class Meter:
                                f"{exc.strerror}") from None
             stack.callback(self._metrics.close)
 
+    def stage(self, what: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=what)
+
     def update(self, *, records: int = 0, pages: int = 0,
                outcomes: dict[str, int] | None = None) -> None:
         if self._metrics is not None:
@@ -72,7 +76,10 @@ def _report(args: argparse.Namespace, summary: runner.Summary) -> int:
         verb = "would be " if args.dry_run else ""
         print(", ".join(f"{result[k]} {verb}{k}" for k in ("created", "updated", "unchanged",
                                                            "failed"))
-              + f"; {result['pages']} pages in {result['seconds']:.1f} s")
+              + f"; {result['pages']} pages"
+              + (f", {result['search_entries']} search entries" if result["search_entries"]
+                 else "")
+              + f" in {result['seconds']:.1f} s")
     for line in failures[:SHOWN]:
         print(f"clientgate: failed: {line}", file=sys.stderr)
     if summary.tally.failed > SHOWN:

@@ -37,10 +37,16 @@ class Meter(Protocol):
     def update(self, *, records: int = 0, pages: int = 0,
                outcomes: dict[str, int] | None = None) -> None: ...
 
+    def stage(self, what: str) -> None:
+        """The run has moved on to ``what`` (after its records: their search entries)."""
+
 
 class Quiet:
     def update(self, *, records: int = 0, pages: int = 0,
                outcomes: dict[str, int] | None = None) -> None:
+        pass
+
+    def stage(self, what: str) -> None:
         pass
 
 
@@ -48,12 +54,15 @@ class Quiet:
 class Summary:
     tally: Tally = field(default_factory=Tally)
     pages: int = 0
+    #: SQLite search entries the run wrote for its clients once they were in (``index``).
+    search_entries: int = 0
     seconds: float = 0.0
     #: Failures beyond those the tally keeps, as report lines (a bad line of a file, say).
     problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.tally.as_dict(), "pages": self.pages, "seconds": round(self.seconds, 3)}
+        return {**self.tally.as_dict(), "pages": self.pages,
+                "search_entries": self.search_entries, "seconds": round(self.seconds, 3)}
 
     def lines(self) -> list[str]:
         return self.problems + [f"{r.where}: {r.reason}" for r in self.tally.failures]
@@ -172,6 +181,7 @@ def from_source(store: Store, tenant_id: int, dialect: Dialect, source: Source, 
         target = None if listing.workspace_param or not workspaces else workspaces[0]
         _write(store, tenant_id, dialect, state, summary, meter, dry_run=dry_run,
                target=target)
+        index(store, summary, meter, dry_run=dry_run)
         summary.seconds = time.monotonic() - started
         state.remove()
     return summary
@@ -260,8 +270,20 @@ def from_file(store: Store, tenant_id: int, path: str, *, dry_run: bool,
         except StoreError as exc:
             summary.fail(f"{kind} {value.get('id') or value.get('name')}: {exc}")
     writer.flush()
+    index(store, summary, meter, dry_run=dry_run)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def index(store: Store, summary: Summary, meter: Meter, *, dry_run: bool) -> None:
+    """Write the SQLite search entries of the clients the run created or renamed, a batch to a
+    transaction, as a gateway's upkeep would: until then that tenant's searches match them one
+    by one. With a gateway running too, each batch is written by whichever takes it first."""
+    if dry_run or not store.search_index.pends:
+        return
+    meter.stage("search entries")
+    while written := store.search_index.catch_up():
+        summary.search_entries += written
 
 
 # -- export ---------------------------------------------------------------------------------
