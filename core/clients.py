@@ -43,7 +43,7 @@ from .queries import (
 from .scope import Scope, scope_terms, scoped
 from .session import Session
 from .sql import Statements
-from .streaming import Batches, Documents
+from .streaming import Batches, Documents, Spare
 from .tags import insert as insert_tags
 from .tags import replace as replace_tags
 from .text import email_form
@@ -105,6 +105,8 @@ class Clients:
         self._workspaces = workspaces
         self._categories = categories
         self._outbox = outbox
+        #: The connections streams share for their reads beyond the first (``Batches.more``).
+        self._spare = Spare(db)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -201,13 +203,13 @@ class Clients:
     ) -> Batches:
         """Every match in id order, ``batch`` rows at a time (``Batches.next()``); nothing is
         read until the first batch is asked for."""
-        return Batches(self._db, self._workspaces, scope, query, projection, batch)
+        return Batches(self._db, self._workspaces, scope, query, projection, batch, self._spare)
 
     def documents(self, scope: Scope, query: ClientQuery, document: Document,
                   batch: int = 2000) -> Documents:
         """As ``stream``, each match as the JSON text ``document`` has the database write (a row
         it is not exact for comes as a row of ``document.projection``)."""
-        return Documents(self._db, self._workspaces, scope, query, document, batch)
+        return Documents(self._db, self._workspaces, scope, query, document, batch, self._spare)
 
     def require(self, scope: Scope, client_id: Any) -> None:
         """``NotFound`` unless ``client_id`` is a client the scope can reach."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,32 @@ c = m.clients.c
 #: process, where a second reader only contends with the first: 616,000 rows a second one at a
 #: time, 423,000 two (``docs/decisions.md``).
 AT_ONCE = {"sqlite": 1, "postgresql": 3}
+#: The share of the pool the reads beyond each stream's first may hold between them, all
+#: streams together: a quarter (5 of the default 20), so that whole-workspace lists running at
+#: once cannot take the connections GETs need; past it, a stream reads one batch at a time.
+SPARE_SHARE = 4
+
+
+class Spare:
+    """Connections for the reads beyond each stream's first, shared by a store's streams: taken
+    before such a read is claimed (none left: it is not), given back when it is done."""
+
+    def __init__(self, db: Statements) -> None:
+        pool = db.engine.pool
+        size = pool.size() if hasattr(pool, "size") and not db.sqlite else 0
+        self._left = size // SPARE_SHARE
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self._left <= 0:
+                return False
+            self._left -= 1
+            return True
+
+    def give(self) -> None:
+        with self._lock:
+            self._left += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +78,7 @@ class Batches:
     a batch left, it says ``None`` and ``next()`` reads the rest."""
 
     def __init__(self, db: Statements, workspaces: Workspaces, scope: Scope, query: ClientQuery,
-                 projection: Projection, batch: int) -> None:
+                 projection: Projection, batch: int, spare: Spare | None = None) -> None:
         self._db = db
         self._workspaces = workspaces
         self._scope = scope
@@ -64,8 +91,10 @@ class Batches:
         self._done = False
         #: How many matches the last ``next()`` read.
         self.read = 0
-        #: How many batches are worth reading at once on this backend (``AT_ONCE``).
+        #: How many batches are worth reading at once on this backend (``AT_ONCE``): the first,
+        #: and more while the store's ``spare`` connections allow (``more``).
         self.at_once = AT_ONCE["sqlite" if db.sqlite else "postgresql"]
+        self._spare = spare
 
     def next(self) -> list[Any] | None:
         if self._done:
@@ -81,6 +110,16 @@ class Batches:
         else:
             self._values["after"] = last
         return items or None
+
+    def more(self) -> bool:
+        """Whether another read may start beside the ones under way: a spare connection, taken
+        (``less()`` gives it back when that read is done)."""
+        return self._spare is not None and self._spare.take()
+
+    def less(self) -> None:
+        """A read that ``more()`` allowed is done."""
+        if self._spare is not None:
+            self._spare.give()
 
     def claim(self) -> Span | None:
         """The span of the next batch, which ``take`` reads; ``None`` once fewer than a batch
@@ -153,8 +192,8 @@ class Documents(Batches):
     document's projection (a dict), for the caller to render."""
 
     def __init__(self, db: Statements, workspaces: Workspaces, scope: Scope, query: ClientQuery,
-                 document: Document, batch: int) -> None:
-        super().__init__(db, workspaces, scope, query, document.projection, batch)
+                 document: Document, batch: int, spare: Spare | None = None) -> None:
+        super().__init__(db, workspaces, scope, query, document.projection, batch, spare)
         self._document = document
         self._documents_key = ("documents", document, shape(query), scope.limited)
 

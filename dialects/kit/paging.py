@@ -270,12 +270,20 @@ class Everything(Paging):
         """``{"data":[...]}`` written a batch at a time, in id order. The batches ahead are
         claimed (``Batches.claim``) and read ``at_once`` at a time while one is sent; the
         last, fewer than a batch, are read one after the other (``Batches.next``)."""
+        # Every read under way but the oldest holds a spare connection of the store's
+        # (``Batches.more``), given back when the oldest is done.
         reads: deque[asyncio.Future] = deque()
 
         async def claimed() -> bool:
-            """Reads started up to ``at_once`` under way; whether there are spans left."""
+            """Reads started up to ``at_once`` under way, as spares allow; whether there are
+            spans left."""
             while len(reads) < rest.at_once:
+                extra = bool(reads)
+                if extra and not rest.more():
+                    return True
                 if (span := await run(rest.claim)) is None:
+                    if extra:
+                        rest.less()
                     return False
                 reads.append(asyncio.ensure_future(run(rest.take, span)))
             return True
@@ -285,7 +293,12 @@ class Everything(Paging):
             yield b'{"data":[' + body
             while True:
                 if reads:
-                    batch = await reads.popleft()
+                    read = reads.popleft()
+                    try:
+                        batch = await read
+                    finally:
+                        if reads:  # the next oldest is now the read that needs no spare
+                            rest.less()
                 elif (batch := await run(rest.next)) is None:
                     break
                 claiming = claiming and await claimed()
@@ -294,6 +307,8 @@ class Everything(Paging):
         finally:
             for read in reads:
                 _forget(read)
+            for _ in range(len(reads) - 1):
+                rest.less()
         yield b"]}"
 
 

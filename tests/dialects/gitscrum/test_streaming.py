@@ -190,6 +190,58 @@ def test_batches_ahead_are_read_as_many_at_once_as_the_backend_gains_from(
     assert AT_ONCE["postgresql"] > 1  # so that the PostgreSQL run reads several at once
 
 
+def test_streams_at_once_share_a_quarter_of_the_pool_for_their_reads_ahead(
+        backend, database_url, tenant, big, small_batches, monkeypatch):
+    """Three whole-workspace lists at once, on a pool of four: each reads one batch at a time
+    plus what the store's spare connections allow between them (a quarter of the pool: one),
+    so the lists never hold more reads than that, and each answer is whole."""
+    from core.streaming import AT_ONCE, SPARE_SHARE, Batches
+
+    take = Batches.take
+    lock = threading.Lock()
+    under_way = 0
+    most = 0
+
+    def slow(self, span):
+        nonlocal under_way, most
+        with lock:
+            under_way += 1
+            most = max(most, under_way)
+        try:
+            time.sleep(0.02)
+            return take(self, span)
+        finally:
+            with lock:
+                under_way -= 1
+
+    monkeypatch.setattr(Batches, "take", slow)
+    pool = 4
+    server = serve(database_url, db_calls="threads", pool_size=pool)
+    live = next(server)
+    answers: list[list[str]] = []
+
+    def listing() -> None:
+        r = httpx.get(f"{live.url}{LIST}", params={"company_slug": "main"},
+                      headers=tenant.headers, timeout=60)
+        answers.append([c["name"] for c in orjson.loads(r.content)["data"]])
+
+    spare = pool // SPARE_SHARE if backend == "postgresql" else 0
+    try:
+        threads = [threading.Thread(target=listing) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert answers == [big] * 3
+        assert 3 <= most <= 3 + spare  # the three overlapped, and no more than that read at once
+        most = 0
+        listing()  # alone again: the spares came back
+        assert answers[-1] == big
+        assert most == min(AT_ONCE[backend], 1 + spare)
+    finally:
+        server.close()
+
+
 def test_memory_stays_flat_as_the_workspace_grows(app, tenant, big, small_batches, batches):
     """Twice the clients, about the same peak memory: a few batches are held at a time."""
     bulk_insert(tenant, tenant.other_workspace, 2 * SIZE, "Twice")
