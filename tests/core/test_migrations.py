@@ -28,6 +28,13 @@ def at_revision(backend, tmp_path, revision: str):
         engine.dispose()
 
 
+def migrate_to(engine, revision: str, down: bool) -> None:
+    """``engine``'s database taken up or down to ``revision``."""
+    with engine.connect() as conn:
+        (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
+        conn.commit()
+
+
 @pytest.fixture
 def at_0001(backend, tmp_path):
     yield from at_revision(backend, tmp_path, "0001")
@@ -180,11 +187,6 @@ def test_0013_down_to_0012_folds_the_changes_and_the_triggers_update_again(backe
         with engine.connect() as conn:
             return sorted(conn.execute(sa.select(t.status, t.clients)).all())
 
-    def migrate_to(engine, revision: str, down: bool) -> None:
-        with engine.connect() as conn:
-            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
-            conn.commit()
-
     for engine in at_revision(backend, tmp_path, "head"):
         store = Store(engine)
         try:
@@ -224,11 +226,6 @@ def test_0015_down_to_0014_writes_the_pending_entries_and_the_triggers_index_aga
             return (conn.exec_driver_sql("SELECT count(*) FROM client_search").scalar(),
                     conn.exec_driver_sql("SELECT count(*) FROM client_search_pending").scalar())
 
-    def migrate_to(engine, revision: str, down: bool) -> None:
-        with engine.connect() as conn:
-            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
-            conn.commit()
-
     def names(store: Store, scope: Scope, term: str) -> list[str]:
         return sorted(r["name"] for r in store.clients.list(scope, ClientQuery(
             search=term, search_fields=("name",))).items)
@@ -265,11 +262,6 @@ def test_0016_drops_the_primary_keys_twin_on_postgresql_and_going_down_restores_
     def twin(engine) -> bool:
         return "ix_clients_tenant_id" in {
             index["name"] for index in sa.inspect(engine).get_indexes("clients")}
-
-    def migrate_to(engine, revision: str, down: bool) -> None:
-        with engine.connect() as conn:
-            (command.downgrade if down else command.upgrade)(migrate._config(conn), revision)
-            conn.commit()
 
     for engine in at_revision(backend, tmp_path, "head"):
         store = Store(engine)
