@@ -40,9 +40,8 @@ class Spare:
     before such a read is claimed (none left: it is not), given back when it is done."""
 
     def __init__(self, db: Statements) -> None:
-        pool = db.engine.pool
-        size = pool.size() if hasattr(pool, "size") and not db.sqlite else 0
-        self._left = size // SPARE_SHARE
+        # SQLite reads one batch at a time (``AT_ONCE``), on connections of its threads.
+        self._left = 0 if db.sqlite else db.engine.pool.size() // SPARE_SHARE
         self._lock = threading.Lock()
 
     def take(self) -> bool:

@@ -281,9 +281,13 @@ class Everything(Paging):
                 extra = bool(reads)
                 if extra and not rest.more():
                     return True
-                if (span := await run(rest.claim)) is None:
-                    if extra:
+                span = None
+                try:
+                    span = await run(rest.claim)
+                finally:
+                    if span is None and extra:  # no read started on that spare (or it failed)
                         rest.less()
+                if span is None:
                     return False
                 reads.append(asyncio.ensure_future(run(rest.take, span)))
             return True
