@@ -254,42 +254,39 @@ class Statements:
             session = held.session
             conn = session.raw
             bounded = session.deadline is not None
-            held.lend()
+            # A bounded call waits for nothing: another writer's turn sends it to a thread.
+            if not (self._writers.acquire(blocking=False) if bounded else
+                    self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)):
+                if bounded:
+                    raise Overrun("write")
+                raise Unavailable(f"no turn to write within {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s")
             try:
-                # A bounded call waits for nothing: another writer's turn sends it to a thread.
-                if not (self._writers.acquire(blocking=False) if bounded else
-                        self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)):
-                    if bounded:
-                        raise Overrun("write")
-                    raise Unavailable(
-                        f"no turn to write within {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s")
+                held.lend()
                 try:
-                    try:
-                        # IMMEDIATE takes the write lock up front: concurrent writers queue on
-                        # the busy timeout instead of deadlocking when a read lock would have
-                        # to be upgraded. It is inside the block: interrupted by a bounded
-                        # call's budget, it may have opened the transaction before failing,
-                        # which is then undone.
-                        conn.execute("BEGIN IMMEDIATE")
-                        yield session
-                        self._in_time()
-                        # A commit is never interrupted by a bounded call's budget: it
-                        # completes or fails whole, and a failed one is rolled back below.
-                        session.deadline = None
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        if conn.in_transaction:  # an interrupted statement may have ended it
-                            session.deadline = None  # nor is a rollback: it must end it
-                            conn.execute("ROLLBACK")
-                        raise
-                except Exception as exc:
-                    if not bounded:  # a bounded call's failures stay the driver's, for its
-                        _translate(exc)  # runner
+                    # IMMEDIATE takes the write lock up front: concurrent writers queue on the
+                    # busy timeout instead of deadlocking when a read lock would have to be
+                    # upgraded. It is inside the block: interrupted by a bounded call's budget,
+                    # it may have opened the transaction before failing, which is then undone.
+                    conn.execute("BEGIN IMMEDIATE")
+                    yield session
+                    self._in_time()
+                    # A commit is never interrupted by a bounded call's budget: it completes or
+                    # fails whole, and a failed one is rolled back below.
+                    session.deadline = None
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:  # an interrupted statement may have rolled it back
+                        session.deadline = None  # nor is a rollback: it must end the transaction
+                        conn.execute("ROLLBACK")
                     raise
                 finally:
-                    self._writers.release()
+                    held.back()
+            except Exception as exc:
+                if not bounded:  # a bounded call's failures stay the driver's, for its runner
+                    _translate(exc)
+                raise
             finally:
-                held.back()
+                self._writers.release()
             return
         # PostgreSQL: the transaction begins at the first write (``Session.begin``), so reads
         # before it cost no BEGIN, and a counter taken before it (``core.numbering``) is
