@@ -282,8 +282,7 @@ def index(store: Store, summary: Summary, meter: Meter, *, dry_run: bool) -> Non
     if dry_run or not store.search_index.pends:
         return
     meter.stage("search entries")
-    while written := store.search_index.catch_up():
-        summary.search_entries += written
+    summary.search_entries += store.search_index.catch_up_all()
 
 
 # -- export ---------------------------------------------------------------------------------
