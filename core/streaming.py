@@ -199,12 +199,15 @@ class Documents(Batches):
     def _read(self, s: Session, values: dict[str, Any],
               bounded: bool) -> tuple[list[Any], int, int | None]:
         key = (*self._documents_key, bounded)
+
+        def matches() -> sa.Select:
+            return self._ordered(self._document.select, bounded)
+
         text, last, read, written = s.tuples(
-            ("joined", *key),
-            lambda: documents.batch(self._ordered(self._document.select, bounded)), values)[0]
+            ("joined", *key), lambda: documents.batch(matches()), values)[0]
         if read == written:
             return ([text] if read else []), read, last
-        found = s.tuples(key, lambda: self._ordered(self._document.select, bounded), values)
+        found = s.tuples(key, matches, values)
         # The same matches, as rows: the ids after "after", up to this batch's last.
         missing = {row_id for row_id, text in found if text is None}
         rows = {row["id"]: row for row in self._rows(s, values, bounded) if row["id"] in missing}
